@@ -1,0 +1,25 @@
+"""Spectral data: spectra, responses, noticing/grouping, and the unit aggregator.
+
+Modules
+-------
+spectrum    ``Spectrum``, ``Source``, ``Background`` (counts, errors, exposure, scales).
+response    ``Response``, ``Redistribution``, ``Auxiliary``, ``DisableMethodsMeta``.
+balrog      ``BalrogResponse``, ``ResponseProvider`` protocol, ``InterpolatedProvider``.
+notice      energy-range noticing of channels.
+grouping    GROUPING flags and grouping policies (min_evt, min_sigma, max_bin, optimal).
+upperlimit  Kraft, Burrows & Nousek (1991) upper limit.
+unit        ``DataUnit``.
+data        ``Data``.
+"""
+
+from .balrog import BalrogResponse, InterpolatedProvider, ResponseProvider
+from .data import Data
+from .grouping import Grouping
+from .response import Auxiliary, DisableMethodsMeta, Redistribution, Response
+from .spectrum import Background, Source, Spectrum
+from .unit import DataUnit
+from .upperlimit import kbn_upper_limit
+
+__all__ = ["Spectrum", "Source", "Background", "Response", "Redistribution", "Auxiliary",
+           "DisableMethodsMeta", "BalrogResponse", "ResponseProvider", "InterpolatedProvider",
+           "DataUnit", "Data", "Grouping", "kbn_upper_limit"]

@@ -1,0 +1,237 @@
+"""`Data`: an ordered collection of `DataUnit`\\ s with aggregated views.
+
+Every list-valued property is the per-unit list of the same-named `DataUnit` property
+(in insertion order); read the unit property for its formula. Aggregates are computed on
+access, so they stay consistent after ``data[key] = unit``. A unit stored under a key is
+renamed to that key. ``Data.par`` keys are ``"<unit>.<par>"`` (e.g. ``"n6.sf"``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+
+import numpy as np
+
+from .._atomic import atomic_path
+from .._superdict import SuperDict
+from ..errors import ConfigError, ModelNotBoundError
+from ._info import Info
+from .notice import format_notc
+from .unit import DataUnit
+
+__all__ = ["Data"]
+
+_UNIT_PROPS = """
+ebin ewidth nbin tarr ngrid egrid tgrid src_efficiency bkg_efficiency alpha
+src_counts src_counts_f64 src_re_counts src_errors src_errors_f64 src_re_errors
+bkg_counts bkg_counts_f64 bkg_re_counts bkg_errors bkg_errors_f64 bkg_re_errors
+rsp_chbin rsp_re_chbin rsp_chbin_mean rsp_re_chbin_mean rsp_chbin_width rsp_re_chbin_width
+rsp_chbin_tarr rsp_re_chbin_tarr rsp_drm rsp_re_drm corr_rsp_drm corr_rsp_re_drm
+corr_src_efficiency corr_src_efficiency_f64 corr_bkg_efficiency corr_bkg_efficiency_f64
+""".split()
+for _p in ("src", "bkg", "net"):
+    for _re in ("", "_re"):
+        for _q in ("ctsrate", "ctsspec"):
+            _UNIT_PROPS += [f"{_p}{_re}_{_q}", f"{_p}{_re}_{_q}_error"]
+for _k in ("pht", "flx", "erg"):
+    for _re in ("", "_re"):
+        _UNIT_PROPS += [f"deconv{_re}_{_k}spec", f"deconv{_re}_{_k}spec_error"]
+
+
+def _aggregate(name):
+    def get(self):
+        return [getattr(u, name) for u in self._data.values()]
+
+    get.__name__ = name
+    get.__doc__ = f"Per-unit list of `DataUnit.{name}`."
+    return property(get)
+
+
+class Data:
+    """Ordered collection of `DataUnit` objects.
+
+    Parameters
+    ----------
+    data : None, dict {name: DataUnit}, or list of DataUnit / (name, DataUnit)
+    """
+
+    def __init__(self, data=None):
+        self._data = OrderedDict()
+        self._fit_with = None
+        if data is None:
+            return
+        items = data.items() if isinstance(data, dict) else data
+        for item in items:
+            if isinstance(item, DataUnit):
+                self[item.name] = item
+            else:
+                try:
+                    key, unit = item
+                except (TypeError, ValueError):
+                    raise ConfigError(f"Data items must be DataUnit or (name, DataUnit), "
+                                      f"got {item!r}") from None
+                self[key] = unit
+
+    # mapping --------------------------------------------------------------------------
+    def __setitem__(self, key, unit):
+        if not isinstance(unit, DataUnit):
+            raise ConfigError(f"Data values must be DataUnit, got {type(unit).__name__}",
+                              key=key)
+        unit.name = str(key)
+        self._data[str(key)] = unit
+        if self._fit_with is not None:
+            unit.fit_with = self._fit_with
+
+    def __getitem__(self, key):
+        if isinstance(key, int) and not isinstance(key, bool):
+            return SuperDict(self._data)[key]
+        try:
+            return self._data[key]
+        except KeyError:
+            raise KeyError(f"{key!r} not found; units: {', '.join(self._data)}") from None
+
+    def __delitem__(self, key):
+        del self._data[key]
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def keys(self):
+        return self._data.keys()
+
+    def values(self):
+        return self._data.values()
+
+    def items(self):
+        return self._data.items()
+
+    @property
+    def data(self):
+        return self._data
+
+    @property
+    def names(self):
+        return list(self._data)
+
+    @property
+    def units(self):
+        return list(self._data.values())
+
+    # per-unit metadata ----------------------------------------------------------------
+    srcs = property(lambda self: [u.src_ins for u in self.units])
+    bkgs = property(lambda self: [u.bkg_ins for u in self.units])
+    rsps = property(lambda self: [u.rsp_ins for u in self.units])
+    stats = property(lambda self: [u.stat for u in self.units])
+    notcs = property(lambda self: [u.notc for u in self.units])
+    grpgs = property(lambda self: [u.grpg for u in self.units])
+    rebns = property(lambda self: [u.rebn for u in self.units])
+    times = property(lambda self: [u.time for u in self.units])
+    weights = property(lambda self: [u.weight for u in self.units])
+    cdicts = property(lambda self: [u.cfg for u in self.units])
+    pdicts = property(lambda self: [u.par for u in self.units])
+
+    @property
+    def cfg(self):
+        """Flat `SuperDict` ``"<unit>.<setting>" -> value``."""
+        return SuperDict((f"{n}.{k}", v) for n, u in self.items() for k, v in u.cfg.items())
+
+    @property
+    def par(self):
+        """Flat `SuperDict` ``"<unit>.<par>" -> Par``."""
+        return SuperDict((f"{n}.{k}", p) for n, u in self.items() for k, p in u.par.items())
+
+    @property
+    def pvalues(self):
+        return tuple(p.value for p in self.par.values())
+
+    @property
+    def all_config(self):
+        return [{"component": n, "label": k, "value": v}
+                for n, u in self.items() for k, v in u.cfg.items()]
+
+    @property
+    def all_params(self):
+        return [{"component": n, "name": k, "label": getattr(p, "label", k), "value": p.value,
+                 "prior": repr(p.prior), "posterior": None, "frozen": p.frozen}
+                for n, u in self.items() for k, p in u.par.items()]
+
+    @property
+    def cfg_info(self):
+        return Info(self.all_config, ["component", "label", "value"])
+
+    @property
+    def par_info(self):
+        rows = [{k: v for k, v in r.items() if k != "posterior"} for r in self.all_params]
+        return Info(rows, ["component", "name", "value", "prior", "frozen"])
+
+    @property
+    def info(self):
+        """One row per unit: files, noticing, statistic, grouping, time, weight, npoint."""
+        rows = [{"name": n, "src": u.src_ins.name,
+                 "bkg": None if u.bkg_ins is None else u.bkg_ins.name,
+                 "rsp": u.rsp_ins.name, "notc": format_notc(u.noticed_ranges),
+                 "stat": u.stat, "grpg": repr(u.grpg), "time": u.time, "weight": u.weight,
+                 "npoint": u.npoint} for n, u in self.items()]
+        return Info(rows, ["name", "src", "bkg", "rsp", "notc", "stat", "grpg", "time",
+                           "weight", "npoint"])
+
+    def save(self, savepath):
+        """Write the per-unit info table to ``<savepath>/data.json`` (atomically)."""
+        os.makedirs(savepath, exist_ok=True)
+        with atomic_path(os.path.join(savepath, "data.json"), overwrite=True) as tmp:
+            with open(tmp, "w") as f:
+                f.write(self.info.to_json(indent=1, default=str))
+
+    # model ----------------------------------------------------------------------------
+    @property
+    def fit_with(self):
+        if self._fit_with is None:
+            raise ModelNotBoundError("no model is bound to this data; bind one with "
+                                     "data.fit_with = model (Infer does it)")
+        return self._fit_with
+
+    @fit_with.setter
+    def fit_with(self, model):
+        self._fit_with = model
+        for u in self.units:
+            u.fit_with = model
+
+    # grids ----------------------------------------------------------------------------
+    @property
+    def bin_start(self):
+        """Start of each unit's photon bins in the concatenation of all units."""
+        n = np.array([u.nbin for u in self.units], dtype=np.intp)
+        return list(np.r_[0, np.cumsum(n)[:-1]]) if n.size else []
+
+    @property
+    def bin_stop(self):
+        n = np.array([u.nbin for u in self.units], dtype=np.intp)
+        return list(np.cumsum(n)) if n.size else []
+
+    @property
+    def npoints(self):
+        return [u.npoint for u in self.units]
+
+    def net_counts_upperlimit(self, cl=0.9):
+        """Per-unit KBN upper limits on the net counts."""
+        return [u.net_counts_upperlimit(cl) for u in self.units]
+
+    @property
+    def expr(self):
+        """Identifier of this collection: the unit names joined by ``+``."""
+        return "+".join(self.names)
+
+    def __repr__(self):
+        return f"Data({', '.join(self.names)})"
+
+
+for _name in _UNIT_PROPS:
+    setattr(Data, _name, _aggregate(_name))
+del _name
