@@ -1,0 +1,292 @@
+"""``Likelihood``: the kernel that turns parameter vectors into fit statistics.
+
+Built once from ``[(data, model), ...]``, it precomputes everything that does not depend on
+the parameters (see `bayspec.infer._fold`): noticed, quality-filtered, grouped responses
+folded with the model's integration operator and the source efficiency, and the data terms
+of each unit's statistic (``bayspec.stat``'s ``prepare``). One evaluation of a batch of ``n``
+free-parameter vectors then costs, per model, one evaluation of the model on the union of
+its units' nodes and, per unit, one matmul, an optional scale and the statistic.
+
+All statistics are −2 ln(likelihood ratio to the saturated model) (XSPEC convention), so the
+log-likelihood up to a data-only constant is ``−stat / 2``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from ..errors import ModelError
+from ..model.plan import IntegrationPlan
+from ..stat import get_statistic
+from ._fold import UnitFold
+from ._params import ParameterSpace
+
+__all__ = ["Likelihood", "as_units"]
+
+
+def as_units(data):
+    """The data units of a `Data`, a `DataUnit` or a list of units, as a list."""
+    inner = getattr(data, "data", None)
+    if isinstance(inner, dict):
+        return list(inner.values())
+    if isinstance(data, (list, tuple)):
+        out = []
+        for d in data:
+            out.extend(as_units(d))
+        return out
+    if hasattr(data, "rsp_drm"):
+        return [data]
+    raise ModelError(f"expected a Data, DataUnit or a list of them, got {type(data).__name__}")
+
+
+class _UnitTerm:
+    """One unit's share of an evaluation: node slice, fold, scale factors and statistic."""
+
+    def __init__(self, index, unit, fold, a, b):
+        self.index, self.unit, self.fold, self.a, self.b = index, unit, fold, a, b
+        self.name = unit.name
+        self.weight = float(getattr(unit, "weight", 1.0))
+        self.scale_pars = [p for p in (unit.src_ins.factor, unit.rsp_ins.factor)]
+        bkg = getattr(unit, "bkg_ins", None)
+        self.bkg_par = None if bkg is None else bkg.factor
+        self.statname = unit.stat
+        self.func = get_statistic(unit.stat)
+        has_bkg = bkg is not None
+        self.S = np.asarray(unit.src_counts, dtype=float)
+        self.sS = _maybe(unit, "src_errors")
+        self.ts = np.asarray(unit.src_efficiency, dtype=float)
+        if has_bkg:
+            self.B = np.asarray(unit.bkg_counts, dtype=float)
+            self.sB = _maybe(unit, "bkg_errors")
+            self.tb = np.asarray(unit.bkg_efficiency, dtype=float)
+        else:
+            self.B = self.sB = None
+            self.tb = 1.0
+        self.prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS, self.sB)
+
+    def stat(self, counts, vals):
+        """Per-channel statistic ``(n, k)`` for predicted source counts ``counts``."""
+        bp = self.bkg_par
+        if bp is not None and id(bp) in vals:
+            tb = self.tb * vals[id(bp)]
+            return self.func(self.S, self.B, counts, self.ts, tb, self.sS, self.sB)
+        if bp is not None and bp.value != 1.0:
+            return self.func(self.S, self.B, counts, self.ts, self.tb * bp.value, self.sS, self.sB)
+        return self.prepared(counts)
+
+    def scale(self, counts, vals):
+        """Apply the source and response scale factors (in place when they are not 1)."""
+        for p in self.scale_pars:
+            v = vals.get(id(p))
+            if v is None:
+                v = p.value
+                if v == 1.0:
+                    continue
+            counts = counts * v
+        return counts
+
+
+def _maybe(unit, attr):
+    try:
+        v = getattr(unit, attr)
+    except (AttributeError, ValueError):
+        return None
+    return None if v is None else np.asarray(v, dtype=float)
+
+
+class _ModelGroup:
+    """All units that share one model: one model evaluation on the union of their nodes."""
+
+    def __init__(self, model, names):
+        self.model = model
+        self.names = names  # model full name -> global name
+        self.terms = []
+        self._blocks = []  # (nodes, tnodes)
+        self._keys = {}
+
+    def add_block(self, fold):
+        """Start index of the fold's nodes in the group's node array (shared if identical)."""
+        p = fold.plan
+        key = (p.nodes.tobytes(), None if p.tnodes is None else p.tnodes.tobytes())
+        if key in self._keys:
+            return self._keys[key]
+        start = sum(b[0].size for b in self._blocks)
+        self._blocks.append((p.nodes, p.tnodes, p.kind))
+        self._keys[key] = (start, start + p.nodes.size)
+        return self._keys[key]
+
+    def finish(self):
+        nodes = np.concatenate([b[0] for b in self._blocks])
+        tn = [b[1] for b in self._blocks]
+        tnodes = None if all(t is None for t in tn) else np.concatenate(
+            [t if t is not None else np.zeros(b[0].size) for t, b in zip(tn, self._blocks)])
+        kind = self._blocks[0][2]
+        dummy = sparse.csr_array((nodes.size, 1))
+        self.plan = IntegrationPlan(nodes, dummy, kind, tnodes)
+
+    def pvals(self, space, vals):
+        """``{model full name: value}`` for the parameters with batch values."""
+        return {full: vals[pid] for full, pid in self._pids if pid in vals}
+
+    def bind(self, space):
+        self._pids = [(full, id(space.params[g])) for full, g in self.names.items()]
+
+
+class Likelihood:
+    """Fit statistic of one or several (data, model) pairs, evaluated on batches.
+
+    Parameters
+    ----------
+    pairs : list of (Data or DataUnit or list of DataUnit, Model)
+        Each model predicts the source spectra of its units. Units are fitted jointly; a
+        parameter shared between models (same ``Par`` object, or a link) is one parameter.
+
+    Attributes
+    ----------
+    params : SuperDict
+        Every parameter by name (``"cpl.alpha"``, ``"n6.sf"``), free or not.
+    free_names : list of str
+        Names of the free parameters, the column order of ``theta``.
+    units : list of DataUnit
+
+    Notes
+    -----
+    The kernel is built from the units and models as they are at construction; after
+    changing noticing, grouping or model settings build a new ``Likelihood``. Freezing,
+    thawing or linking parameters only needs :meth:`refresh`.
+    """
+
+    def __init__(self, pairs):
+        if not isinstance(pairs, (list, tuple)) or not pairs:
+            raise ModelError("Likelihood needs a non-empty list of (data, model) pairs")
+        norm = []
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise ModelError(f"pair {i} must be (data, model), got {type(pair).__name__}")
+            norm.append((as_units(pair[0]), pair[1]))
+        self.pairs = norm
+        self.space = ParameterSpace(norm)
+        self.units = []
+        groups = {}
+        for k, (units, model) in enumerate(norm):
+            if not hasattr(model, "plan"):
+                raise ModelError(f"pair {k}: {type(model).__name__} is not a bayspec model")
+            g = groups.get(id(model))
+            if g is None:
+                g = groups[id(model)] = _ModelGroup(model, self.space.model_names[k])
+            for u in units:
+                fold = UnitFold(u, model)
+                a, b = g.add_block(fold)
+                term = _UnitTerm(len(self.units), u, fold, a, b)
+                g.terms.append(term)
+                self.units.append(u)
+        names = [u.name for u in self.units]
+        if len(set(names)) != len(names):
+            raise ModelError(f"unit names must be unique in a fit, got {names}")
+        self._groups = list(groups.values())
+        for g in self._groups:
+            g.finish()
+            g.bind(self.space)
+        self.unit_names = names
+        self.npoints = int(sum(t.S.size for g in self._groups for t in g.terms))
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def params(self):
+        return self.space.params
+
+    @property
+    def free_params(self):
+        return self.space.free
+
+    @property
+    def free_names(self):
+        return self.space.free_names
+
+    @property
+    def nfree(self):
+        return self.space.nfree
+
+    @property
+    def dof(self):
+        """Degrees of freedom: noticed groups minus free parameters."""
+        return self.npoints - self.nfree
+
+    def refresh(self):
+        """Re-read frozen/free/linked flags of the parameters."""
+        self.space.refresh()
+
+    # ------------------------------------------------------------------ evaluation
+    def _run(self, theta, per_channel=False, counts_only=False):
+        th = self.space.as_theta(theta)
+        n = th.shape[0]
+        vals = self.space.values(th)
+        out = {} if (per_channel or counts_only) else np.empty((n, len(self.units)))
+        for g in self._groups:
+            v = g.model.node_values(g.plan, g.pvals(self.space, vals))
+            for t in g.terms:
+                c = t.scale(t.fold.counts(v[:, t.a:t.b]), vals)
+                if counts_only:
+                    out[t.name] = c
+                    continue
+                s = t.stat(c, vals)
+                if per_channel:
+                    out[t.name] = s * t.weight
+                else:
+                    out[:, t.index] = s.sum(axis=1) * t.weight
+        return out
+
+    def evaluate(self, theta) -> np.ndarray:
+        """Total statistic for free-parameter vectors ``theta (n, nfree)`` → ``(n,)``."""
+        if len(self.units) == 1:
+            return self._run(theta)[:, 0]
+        return self._run(theta).sum(axis=1)
+
+    def evaluate_per_unit(self, theta) -> np.ndarray:
+        """Per-unit statistic ``(n, nunits)`` (columns in ``unit_names`` order)."""
+        return self._run(theta)
+
+    def stat(self) -> float:
+        """Total statistic at the parameters' current values."""
+        return float(self.evaluate(self.space.current()[None, :])[0])
+
+    def stat_per_unit(self) -> dict:
+        """``{unit name: statistic}`` at the current values."""
+        row = self._run(self.space.current()[None, :])[0]
+        return dict(zip(self.unit_names, map(float, row)))
+
+    def stat_channels(self, theta=None) -> dict:
+        """``{unit name: per-group statistic (n, k)}`` (current values when ``theta`` is None)."""
+        th = self.space.current()[None, :] if theta is None else theta
+        return self._run(th, per_channel=True)
+
+    def predicted_counts(self, theta=None) -> dict:
+        """``{unit name: predicted source counts (n, k)}`` in each noticed group."""
+        th = self.space.current()[None, :] if theta is None else theta
+        return self._run(th, counts_only=True)
+
+    def logprior(self, theta) -> np.ndarray:
+        """Sum of the free parameters' log priors, ``(n,)`` (−inf outside bounds)."""
+        return self.space.logprior(theta)
+
+    def loglike(self, theta) -> np.ndarray:
+        """``−stat / 2``, ``(n,)``; −inf where a parameter is outside its bounds."""
+        th = self.space.as_theta(theta)
+        lo, hi = self.space.bounds().T
+        ok = np.all((th >= lo) & (th <= hi), axis=1)
+        out = np.full(th.shape[0], -np.inf)
+        if ok.any():
+            out[ok] = -0.5 * self.evaluate(th[ok])
+        return out
+
+    def logposterior(self, theta) -> np.ndarray:
+        """``loglike + logprior``, ``(n,)``; the prior is evaluated first and rows with
+        zero prior density skip the statistic."""
+        th = self.space.as_theta(theta)
+        lp = self.logprior(th)
+        ok = np.isfinite(lp)
+        out = np.full(th.shape[0], -np.inf)
+        if ok.any():
+            out[ok] = lp[ok] - 0.5 * self.evaluate(th[ok])
+        return out
