@@ -82,8 +82,8 @@ class BalrogResponse(Response):
         self.extver = None
         self._chbin = _edges_to_bins(balrog_drm.ebounds)
         self._phbin = _edges_to_bins(balrog_drm.monte_carlo_energies)
-        self._ra = as_par(180.0 if ra is None else ra, "ra", 0.0, 360.0, unit="deg")
-        self._dec = as_par(0.0 if dec is None else dec, "dec", -90.0, 90.0, unit="deg")
+        self._ra = as_par(180.0 if ra is None else ra, "ra", 0.0, 360.0, unit="deg", frozen=True)
+        self._dec = as_par(0.0 if dec is None else dec, "dec", -90.0, 90.0, unit="deg", frozen=True)
         self._factor = scale_factor("rf", factor)
         self._cache_key = None
         self._cache = None

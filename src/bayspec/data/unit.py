@@ -27,6 +27,7 @@ import numpy as np
 
 from .._atomic import atomic_path
 from .._superdict import SuperDict
+from .. import _hooks
 from ..errors import (ChannelMismatchError, ConfigError, DataFormatError, ModelNotBoundError,
                       NoticeError, StatisticError)
 from . import grouping as _grp
@@ -60,15 +61,14 @@ def _display(spec):
 
 
 def _check_stat(stat, has_bkg, has_bkg_err, has_src_err, where):
-    try:
-        from ..stat import check_inputs
-    except ImportError:  # stat layer not present: name check only
+    """Check the statistic through the ``stat`` layer's registered checker (see `_hooks`)."""
+    if not _hooks.registered("stat_check"):
         if stat not in _KNOWN_STATS:
             raise StatisticError(f"unknown statistic {stat!r}; known: {', '.join(_KNOWN_STATS)}",
-                                 key=where) from None
+                                 key=where)
         return
     try:
-        check_inputs(stat, has_bkg, has_bkg_err, has_src_err)
+        _hooks.call("stat_check", stat, has_bkg, has_bkg_err, has_src_err)
     except StatisticError as exc:
         raise StatisticError(f"{exc}", key=where) from None
 
