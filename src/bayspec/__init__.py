@@ -16,5 +16,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import _hooks, errors  # noqa: E402
 
 _hooks.register("stat_check", "bayspec.stat.registry:check_inputs")
+# Dataset operations that need a model and a statistic (bayspec.datasets, above infer).
+for _name in ("npred", "npred_signal", "npred_background", "stat_sum", "stat_array",
+              "residuals"):
+    _hooks.register(_name, f"bayspec.datasets.predict:{_name}")
+_hooks.register("fake", "bayspec.datasets.simulate:fake")
+# Plots (bayspec.plot, imported on first use so that matplotlib loads only when plotting).
+for _name in ("plot_counts", "plot_excess", "plot_fit", "plot_residuals", "peek"):
+    _hooks.register(_name, f"bayspec.plot.dataset:{_name}")
+del _name
 
 __all__ = ["__version__", "errors"]
