@@ -8,7 +8,8 @@ efficiency ``t_s`` (s, scalar or per group), the predicted source counts for nod
 
 with ``W (m, nphot)`` the model's integration operator. Photon bins whose response row is
 zero over the noticed groups contribute nothing and are dropped before planning. When the
-plan has about as many nodes as bins (exact antiderivatives: m = nphot + 1) the product
+plan has about as many nodes as bins (exact antiderivatives: m = nphot + 1), or the
+result is small enough to stay in cache, the product
 ``W @ R · t_s`` is folded once into a dense ``(m, k)`` matrix and an evaluation is a single
 matmul; when quadrature multiplies the nodes (Simpson: m ≈ order · nphot) the sparse ``W`` is
 applied first so that the dense product stays at the size of the response.
@@ -18,8 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Fold W into R when nnodes <= FOLD_RATIO * nbins (dense fold no larger than this factor).
+#: Fold W into R when nnodes <= FOLD_RATIO * nbins (dense fold no larger than this factor) ...
 FOLD_RATIO = 1.25
+#: ... or when the folded matrix stays small enough to live in cache (elements, 8 bytes each):
+#: then one small matmul beats a sparse product plus a matmul.
+FOLD_CACHE_ELEMENTS = 1 << 17
 
 
 class UnitFold:
@@ -53,7 +57,7 @@ class UnitFold:
         Rt = R[keep] * ts  # (nb, k), ts broadcasts over groups
         W = self.plan.weights
         m, nb = W.shape
-        self.folded = m <= FOLD_RATIO * nb
+        self.folded = m <= FOLD_RATIO * nb or m * Rt.shape[1] <= FOLD_CACHE_ELEMENTS
         if self.folded:
             self.matrix = np.ascontiguousarray(np.asarray(W @ Rt))
             self.wt = None
