@@ -223,6 +223,83 @@ class Data:
         """Per-unit KBN upper limits on the net counts."""
         return [u.net_counts_upperlimit(cl) for u in self.units]
 
+    # dataset operations ------------------------------------------------------------------
+    # Per-unit results are ``{unit name: array}`` dicts (each unit's noticed groups); see
+    # the same-named `DataUnit` methods.
+    def npred(self):
+        """``{name: npred}`` (source + background predicted counts per noticed group)."""
+        return {n: u.npred() for n, u in self.items()}
+
+    def npred_signal(self):
+        """``{name: npred_signal}``."""
+        return {n: u.npred_signal() for n, u in self.items()}
+
+    def npred_background(self):
+        """``{name: npred_background}``."""
+        return {n: u.npred_background() for n, u in self.items()}
+
+    def stat_array(self):
+        """``{name: per-group statistic}``."""
+        return {n: u.stat_array() for n, u in self.items()}
+
+    def stat_sum(self):
+        """Joint statistic: the sum of the units' (weighted) statistics."""
+        return float(sum(u.stat_sum() for u in self.units))
+
+    def residuals(self, method="diff"):
+        """``{name: residuals}`` (see `DataUnit.residuals`)."""
+        return {n: u.residuals(method) for n, u in self.items()}
+
+    def fake(self, random_state=None):
+        """New `Data` of faked units (one random generator drawn through in order)."""
+        rng = random_state if isinstance(random_state, np.random.Generator) else \
+            np.random.default_rng(random_state)
+        out = Data([(n, u.fake(rng)) for n, u in self.items()])
+        out._fit_with = self._fit_with
+        return out
+
+    def copy(self):
+        """Deep copy of every unit (bound model shared)."""
+        out = Data([(n, u.copy()) for n, u in self.items()])
+        out._fit_with = self._fit_with
+        return out
+
+    def stack_reduce(self, name="stacked"):
+        """One `DataUnit` stacking every unit (gammapy's ``Datasets.stack_reduce``)."""
+        from ._reshape import stack_units
+
+        return stack_units(self.units, name=name)
+
+    def info_dict(self, in_safe_data_range=True):
+        """``{name: DataUnit.info_dict()}``."""
+        return {n: u.info_dict(in_safe_data_range) for n, u in self.items()}
+
+    def to_dict(self):
+        """``{"units": [DataUnit.to_dict(), ...]}``."""
+        return {"units": [u.to_dict() for u in self.units]}
+
+    @classmethod
+    def from_dict(cls, d, base=None):
+        """`Data` from `to_dict` output or a YAML index (``units`` list or a single unit)."""
+        entries = d["units"] if "units" in d else [d]
+        return cls([DataUnit.from_dict(e, base) for e in entries])
+
+    def write(self, folder, overwrite=False):
+        """Write every unit's OGIP files and one ``data.yaml`` index into ``folder``;
+        returns the index path. `OverwriteError` before writing anything if a file exists
+        and ``overwrite`` is False."""
+        from ._serialize import write_data
+
+        return write_data(self.units, folder, overwrite)
+
+    @classmethod
+    def read(cls, path):
+        """`Data` from a folder (its ``data.yaml`` or only ``*.yaml``) or an index file."""
+        from ._serialize import read_index
+
+        entries, base = read_index(path)
+        return cls([DataUnit.from_dict(e, base) for e in entries])
+
     @property
     def expr(self):
         """Identifier of this collection: the unit names joined by ``+``."""

@@ -863,6 +863,150 @@ class DataUnit:
     deconv_ergspec_error = property(lambda self: self._deconv("erg", False, True))
     deconv_re_ergspec_error = property(lambda self: self._deconv("erg", True, True))
 
+    # ------------------------------------------------------------------ dataset operations
+    # Model-dependent operations are implemented in bayspec.datasets (reached through
+    # bayspec._hooks); pure-data ones in bayspec.data._masks/_reshape/_summary/_serialize.
+    def npred(self):
+        """Predicted source + background counts per noticed group (needs a bound model);
+        see `bayspec.datasets.predict.npred`."""
+        return _hooks.call("npred", self)
+
+    def npred_signal(self):
+        """Predicted source counts per noticed group (model folded through the response)."""
+        return _hooks.call("npred_signal", self)
+
+    def npred_background(self):
+        """Predicted background counts in the source region per noticed group (profiled for
+        wstat/cstat/pgstat, ``alpha B`` for pstat/chi2, zeros without background)."""
+        return _hooks.call("npred_background", self)
+
+    def stat_sum(self):
+        """Total fit statistic at the bound model's current parameters."""
+        return _hooks.call("stat_sum", self)
+
+    def stat_array(self):
+        """Per-group fit statistic at the current parameters (× weight)."""
+        return _hooks.call("stat_array", self)
+
+    def residuals(self, method="diff"):
+        """``src_counts - npred`` per group; ``method`` in ``"diff"``, ``"diff/model"``,
+        ``"diff/sqrt(model)"``."""
+        return _hooks.call("residuals", self, method)
+
+    def fake(self, random_state=None):
+        """A new unit with counts drawn from ``npred`` (this one is left untouched); see
+        `bayspec.datasets.simulate`."""
+        return _hooks.call("fake", self, random_state)
+
+    def plot_counts(self, *args, **kwargs):
+        return _hooks.call("plot_counts", self, *args, **kwargs)
+
+    def plot_excess(self, *args, **kwargs):
+        return _hooks.call("plot_excess", self, *args, **kwargs)
+
+    def plot_fit(self, *args, **kwargs):
+        return _hooks.call("plot_fit", self, *args, **kwargs)
+
+    def plot_residuals(self, *args, **kwargs):
+        return _hooks.call("plot_residuals", self, *args, **kwargs)
+
+    def peek(self, *args, **kwargs):
+        return _hooks.call("peek", self, *args, **kwargs)
+
+    def copy(self, name=None):
+        """Deep copy (arrays, spectra, response and scale-factor ``Par`` objects); the bound
+        model is shared, not copied. ``name`` renames the copy."""
+        import copy as _copy
+
+        memo = {} if self._fit_with is None else {id(self._fit_with): self._fit_with}
+        out = _copy.deepcopy(self, memo)
+        if name is not None:
+            out.name = name
+        return out
+
+    def stack(self, other, name=None):
+        """New unit stacking ``self`` and ``other`` (a unit or a list of units).
+
+        Counts and backgrounds summed inside each unit's safe mask, exposures summed,
+        responses exposure-weighted; ``alpha B`` conserved (formulas in
+        `bayspec.data._combine`). Raises `ChannelMismatchError` / `DataFormatError` for
+        incompatible units.
+        """
+        from ._reshape import stack_units
+
+        others = list(other) if isinstance(other, (list, tuple)) else [other]
+        return stack_units([self] + others, name=name or self.name)
+
+    def slice_by_energy(self, e_min, e_max, name=None):
+        """New unit with the channels lying entirely inside ``[e_min, e_max]`` keV."""
+        from ._reshape import slice_by_energy
+
+        return slice_by_energy(self, e_min, e_max, name)
+
+    def resample_energy_axis(self, edges, name=None):
+        """New unit with channels merged onto ``edges`` (keV, channel boundaries), summed
+        inside the safe mask."""
+        from ._reshape import resample_energy_axis
+
+        return resample_energy_axis(self, edges, name)
+
+    @property
+    def mask_safe(self):
+        """Safe channels ``(nchan,)``: QUALITY 0, finite bounds, inside the response range."""
+        from ._masks import mask_safe
+
+        return mask_safe(self)
+
+    @property
+    def mask_fit(self):
+        """Channels inside ``notc`` ``(nchan,)``."""
+        from ._masks import mask_fit
+
+        return mask_fit(self)
+
+    @property
+    def mask(self):
+        """``mask_safe & mask_fit`` ``(nchan,)``."""
+        return self.mask_safe & self.mask_fit
+
+    def info_dict(self, in_safe_data_range=True):
+        """Counts, background, excess, significance, exposure, ... summed over energy; see
+        `bayspec.data._summary.info_dict`."""
+        from ._summary import info_dict
+
+        return info_dict(self, in_safe_data_range)
+
+    def to_dict(self):
+        """Self-contained plain dict (see `bayspec.data._serialize`)."""
+        from ._serialize import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, d, base=None):
+        """Unit from `to_dict` output or a YAML index entry (files relative to ``base``)."""
+        from ._serialize import from_dict
+
+        return from_dict(d, base, unit_cls=cls)
+
+    def write(self, folder, overwrite=False):
+        """Write OGIP files (PHA, BKG, RSP) and ``<name>.yaml`` into ``folder``; returns the
+        index path. `OverwriteError` if a file exists and ``overwrite`` is False."""
+        from ._serialize import write_unit
+
+        return write_unit(self, folder, overwrite)
+
+    @classmethod
+    def read(cls, path):
+        """Unit from a YAML index written by `write` (or a folder holding one)."""
+        from ._serialize import from_dict, read_index
+
+        entries, base = read_index(path)
+        if len(entries) != 1:
+            raise DataFormatError(f"the index describes {len(entries)} units; use Data.read",
+                                  file=path)
+        return from_dict(entries[0], base, unit_cls=cls)
+
     @classmethod
     def from_pha(cls, path, **kw):
         """Unit from a PHA file alone: background and response from its keywords."""
