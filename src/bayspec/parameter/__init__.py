@@ -1,0 +1,24 @@
+"""Parameters and their priors.
+
+Modules
+-------
+par         ``Par``: value, bounds, prior, frozen/linked state.
+prior       ``Prior`` base class (logpdf, cdf, ppf, support, sample, mean).
+uniform     ``Uniform(lo, hi)``.
+loguniform  ``LogUniform(lo, hi)``.
+normal      ``Normal(mu, sigma)``.
+truncnormal ``TruncatedNormal(mu, sigma, lo, hi)``.
+lognormal   ``LogNormal(mu, sigma)`` (normal in ln x).
+improper    ``Improper(lo, hi)``: flat, unnormalised (the default without bounds).
+"""
+
+from .improper import Improper
+from .lognormal import LogNormal
+from .loguniform import LogUniform
+from .normal import Normal
+from .par import Par
+from .prior import Prior
+from .truncnormal import TruncatedNormal
+from .uniform import Uniform
+
+__all__ = ["Par", "Prior", "Uniform", "LogUniform", "Normal", "TruncatedNormal", "LogNormal", "Improper"]
