@@ -1,0 +1,44 @@
+"""Spectral models: components, their algebra and integration plans.
+
+Modules
+-------
+base        ``Model``: parameters, names, plan / node_values / integrate / __call__.
+component   ``Additive``, ``Multiplicative``, ``Convolution`` bases and ``ParSpec``.
+composite   ``CompositeModel``: ``+ - * /``, numbers, ``conv(model)``; kind rules.
+plan        ``IntegrationPlan``; exact (antiderivative) and quadrature plans.
+parse       ``parse_model("band + bb")``.
+library     the components and the registry (``library.LIBRARY``, ``library.get``).
+
+Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
+``const``, ``mconst``, ``gauss``, ``zshift``.
+"""
+
+from . import library
+from .base import DEFAULT_SETTINGS, Model
+from .component import Additive, Component, Convolution, Multiplicative, ParSpec
+from .composite import CompositeModel
+from .library import (Band, Blackbody, Constant, Cutoff, CutoffPowerLaw, DiskBlackbody, Gaussian, HighECut,
+                      MultConstant, PowerLaw, SmoothlyBrokenPowerLaw, ZShift)
+from .parse import parse_model
+from .plan import IntegrationPlan
+
+pl = PowerLaw
+cpl = CutoffPowerLaw
+band = Band
+sbpl = SmoothlyBrokenPowerLaw
+bb = Blackbody
+mbb = DiskBlackbody
+cutoff = Cutoff
+hecut = HighECut
+const = Constant
+mconst = MultConstant
+gauss = Gaussian
+zshift = ZShift
+
+__all__ = [
+    "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
+    "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library",
+    "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
+    "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift",
+    "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",
+]

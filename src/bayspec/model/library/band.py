@@ -1,0 +1,56 @@
+"""Band function ``band`` (Band et al. 1993, ApJ 413, 281)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...parameter import LogUniform, Uniform
+from ._numerics import _safe_exp
+from ..component import Additive, ParSpec
+
+__all__ = ["Band"]
+
+_TINY = 1e-300
+
+
+class Band(Additive):
+    """The Band GRB function (Band et al. 1993, ApJ 413, 281), in the Ep form.
+
+    With ``Eb = (alpha - beta) Ep / (2 + alpha)``::
+
+        N(E) = K (E/E0)^alpha exp(-(2 + alpha) E / Ep)                       E <  Eb
+        N(E) = K (Eb/E0)^(alpha - beta) exp(beta - alpha) (E/E0)^beta        E >= Eb
+
+    [photons cm⁻² s⁻¹ keV⁻¹]; continuous with a continuous first derivative at Eb. Evaluated
+    in log space. At alpha = −2 the break moves to infinity (pure power law).
+
+    Parameters
+    ----------
+    K : photons cm⁻² s⁻¹ keV⁻¹ at E0 (low-energy branch); LogUniform(1e-10, 1e10).
+    alpha : low-energy index; Uniform(-2, 2).
+    beta : high-energy index; Uniform(-6, -2) (so alpha ≥ beta and Ep is the νFν peak).
+    Ep : νFν peak energy, keV; LogUniform(1, 1e5).
+
+    Settings
+    --------
+    E0 : pivot energy, keV (default 100, as in Band et al. 1993).
+    """
+
+    default_name = "band"
+    parameters = (
+        ParSpec("K", 0.01, LogUniform(1e-10, 1e10), "ph cm^-2 s^-1 keV^-1", r"$K$"),
+        ParSpec("alpha", -1.0, Uniform(-2.0, 2.0), "", r"$\alpha$"),
+        ParSpec("beta", -2.3, Uniform(-6.0, -2.0), "", r"$\beta$"),
+        ParSpec("Ep", 300.0, LogUniform(1.0, 1e5), "keV", r"$E_\mathrm{p}$"),
+    )
+    default_settings = {"E0": 100.0}
+
+    def evaluate(self, E, K, alpha, beta, Ep):
+        E0 = self.settings["E0"]
+        L = np.log(E * (1.0 / E0))
+        d = np.maximum(2.0 + alpha, _TINY)
+        ab = np.maximum(alpha - beta, _TINY)
+        Eb = ab * Ep / d
+        low = alpha * L - E * (d / Ep)
+        high = (ab * np.log(Eb * (1.0 / E0)) - ab) + beta * L
+        return K * _safe_exp(np.where(E < Eb, low, high))

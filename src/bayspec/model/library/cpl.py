@@ -1,0 +1,44 @@
+"""Cutoff power law ``cpl`` parametrised by the νFν peak energy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...parameter import LogUniform, Uniform
+from ._numerics import _safe_exp
+from ..component import Additive, ParSpec
+
+__all__ = ["CutoffPowerLaw"]
+
+
+class CutoffPowerLaw(Additive):
+    """Cutoff power law ("Comptonized" model of the GBM catalogues).
+
+    ``N(E) = K (E / E0)^alpha exp(-(2 + alpha) E / Ep)``  [photons cm⁻² s⁻¹ keV⁻¹].
+
+    E²N(E) peaks at ``Ep`` when alpha > −2 (Goldstein et al. 2012, ApJS 199, 19; Gruber et
+    al. 2014, ApJS 211, 12). No antiderivative is used (the incomplete gamma function with a
+    negative first argument is not stable), so ``cpl`` integrates by quadrature.
+
+    Parameters
+    ----------
+    K : photons cm⁻² s⁻¹ keV⁻¹ at E0; LogUniform(1e-10, 1e10).
+    alpha : low-energy photon index; Uniform(-2, 2) (alpha ≥ −2 keeps the exponential a cutoff).
+    Ep : νFν peak energy, keV; LogUniform(1, 1e5).
+
+    Settings
+    --------
+    E0 : pivot energy, keV (default 1).
+    """
+
+    default_name = "cpl"
+    parameters = (
+        ParSpec("K", 1.0, LogUniform(1e-10, 1e10), "ph cm^-2 s^-1 keV^-1", r"$K$"),
+        ParSpec("alpha", -1.0, Uniform(-2.0, 2.0), "", r"$\alpha$"),
+        ParSpec("Ep", 300.0, LogUniform(1.0, 1e5), "keV", r"$E_\mathrm{p}$"),
+    )
+    default_settings = {"E0": 1.0}
+
+    def evaluate(self, E, K, alpha, Ep):
+        L = np.log(E * (1.0 / self.settings["E0"]))
+        return K * _safe_exp(alpha * L - E * ((2.0 + alpha) / Ep))
