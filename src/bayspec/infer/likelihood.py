@@ -65,6 +65,22 @@ class _UnitTerm:
             self.tb = 1.0
         self.prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS, self.sB)
 
+    def set_counts(self, S, B=None, sS=None, sB=None):
+        """Replace the observed counts (same groups) and re-prepare the statistic terms."""
+        S = np.asarray(S, dtype=float)
+        if S.shape != self.S.shape:
+            raise ModelError(f"{self.name}: source counts need shape {self.S.shape}, got {S.shape}")
+        self.S = S
+        if B is not None:
+            if self.B is None:
+                raise ModelError(f"{self.name}: this unit has no background")
+            self.B = np.asarray(B, dtype=float).reshape(self.B.shape)
+        if sS is not None:
+            self.sS = np.asarray(sS, dtype=float).reshape(S.shape)
+        if sB is not None:
+            self.sB = np.asarray(sB, dtype=float).reshape(S.shape)
+        self.prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS, self.sB)
+
     def stat(self, counts, vals):
         """Per-channel statistic ``(n, k)`` for predicted source counts ``counts``."""
         bp = self.bkg_par
@@ -246,6 +262,20 @@ class Likelihood:
     def evaluate_per_unit(self, theta) -> np.ndarray:
         """Per-unit statistic ``(n, nunits)`` (columns in ``unit_names`` order)."""
         return self._run(theta)
+
+    def replace_counts(self, unit_name, src_counts, bkg_counts=None, src_errors=None, bkg_errors=None):
+        """Swap a unit's observed counts (noticed groups) without rebuilding the kernel.
+
+        Only the statistic's data terms are re-prepared; responses and model plans are
+        kept. Meant for simulations (many fake spectra through one response). The
+        `DataUnit` itself is not changed.
+        """
+        for g in self._groups:
+            for t in g.terms:
+                if t.name == unit_name:
+                    t.set_counts(src_counts, bkg_counts, src_errors, bkg_errors)
+                    return
+        raise ModelError(f"no unit {unit_name!r}; units: {', '.join(self.unit_names)}")
 
     def stat(self) -> float:
         """Total statistic at the parameters' current values."""
