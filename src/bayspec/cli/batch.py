@@ -1,0 +1,162 @@
+"""``bayspec batch CONFIG.yaml [--scheduler ADDRESS] [--workers N]``.
+
+The configuration (YAML; relative paths are relative to the configuration file)::
+
+    store: grb.h5                 # a store ...
+    selection:                    # ... and what to fit in it (default: every row)
+      keys: [bn080916009/gbm/n3/glg_cspec_n3_bn080916009_v01]   # series or "key#row"
+      rows: "0:400"               # list or "start:stop[:step]"
+      query: {detector: n3, tmin: 243216760, tmax: 243216900}   # MetaStore.find
+    # files: [a.pha, {pha: b.pha, row: 3, rsp: b.rsp2, bkg: b.bak}]  # or OGIP files
+    template: {model: cpl, stat: cstat, notc: [8, 900], grpg: null, method: mle}
+    results: grb.results.h5       # default: the store's <stem>.results.h5
+    backend: local                # local | dask
+    workers: 4
+    chunk_size: 16
+    retry_failed: false
+
+``--scheduler`` and ``--workers`` override the file. The exit status is 0 when every
+requested spectrum has a record, 1 when some were lost (rerun to retry), 2 on a
+configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["run_batch_cli", "build_parser", "load_config"]
+
+_KEYS = {"store", "selection", "files", "template", "results", "backend", "workers",
+         "scheduler", "chunk_size", "retry_failed", "progress"}
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """The ``batch`` arguments (added to ``parser`` when given, e.g. a subparser)."""
+    p = parser or argparse.ArgumentParser(
+        prog="bayspec batch", description="Fit many spectra with one analysis template.")
+    p.add_argument("config", help="YAML configuration (store or files, selection, "
+                                  "template, results)")
+    p.add_argument("--scheduler", default=None,
+                   help="dask.distributed scheduler address (tcp://host:8786); "
+                        "selects the dask backend")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (1: in this process)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def load_config(path) -> dict:
+    """Read and check a batch configuration; resolve relative paths."""
+    import yaml
+
+    from ..errors import ConfigError
+
+    path = Path(path)
+    try:
+        cfg = yaml.safe_load(path.read_text()) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read the configuration: {exc}", file=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", file=str(path)) from None
+    if not isinstance(cfg, dict):
+        raise ConfigError("the configuration must be a mapping", file=str(path))
+    unknown = set(cfg) - _KEYS
+    if unknown:
+        raise ConfigError(f"unknown key(s) {sorted(unknown)}; known: {sorted(_KEYS)}",
+                          file=str(path))
+    if ("store" in cfg) == ("files" in cfg):
+        raise ConfigError("give either 'store' (with an optional 'selection') or 'files'",
+                          file=str(path))
+    if "template" not in cfg:
+        raise ConfigError("missing 'template' (model, stat, notc, ...)", file=str(path))
+    base = path.resolve().parent
+
+    def rel(p):
+        p = Path(str(p)).expanduser()
+        return str(p if p.is_absolute() else base / p)
+
+    if "store" in cfg:
+        cfg["store"] = rel(cfg["store"])
+    if "files" in cfg:
+        files = []
+        for f in cfg["files"] or []:
+            if isinstance(f, dict):
+                f = {k: (rel(v) if k in ("pha", "bkg", "rsp", "rmf", "arf") else v)
+                     for k, v in f.items()}
+            else:
+                f = rel(f)
+            files.append(f)
+        cfg["files"] = files
+    if cfg.get("results") is not None:
+        cfg["results"] = rel(cfg["results"])
+    return cfg
+
+
+def _tasks(cfg):
+    from ..batch import tasks_from_files, tasks_from_store
+    from ..errors import ConfigError
+
+    if "files" in cfg:
+        return tasks_from_files(cfg["files"])
+    sel = cfg.get("selection") or {}
+    if not isinstance(sel, dict) or set(sel) - {"keys", "rows", "query", "t"}:
+        raise ConfigError("selection takes keys, rows, query, t", key="selection")
+    return tasks_from_store(cfg["store"], sel.get("keys"), sel.get("rows"),
+                            query=sel.get("query"), t=sel.get("t"))
+
+
+def _results(cfg):
+    from ..errors import ConfigError
+
+    if cfg.get("results") is not None:
+        return cfg["results"]
+    if "store" in cfg:
+        p = Path(cfg["store"])
+        return str(p.with_name(p.stem + ".results.h5"))
+    raise ConfigError("give 'results' (the result file) when fitting files", key="results")
+
+
+def run_batch_cli(argv=None) -> int:
+    """Run ``bayspec batch``; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after ``batch`` (default ``sys.argv[1:]``).
+    """
+    args = build_parser().parse_args(argv)
+    return run_batch_args(args)
+
+
+def run_batch_args(args) -> int:
+    """Run from parsed arguments (for a CLI that builds the subparser with `build_parser`)."""
+    from ..batch import run_batch
+    from ..errors import BayspecError
+
+    try:
+        cfg = load_config(args.config)
+        tasks = _tasks(cfg)
+        scheduler = args.scheduler or cfg.get("scheduler")
+        workers = args.workers if args.workers is not None else cfg.get("workers")
+        report = run_batch(cfg["template"], tasks, _results(cfg),
+                           backend=cfg.get("backend", "local"), workers=workers,
+                           scheduler=scheduler, chunk_size=cfg.get("chunk_size"),
+                           progress=not args.no_progress and cfg.get("progress", True),
+                           retry_failed=bool(cfg.get("retry_failed", False)))
+    except (BayspecError, ValueError) as exc:
+        print(f"bayspec batch: error: {exc}", file=sys.stderr)
+        return 2
+    print(report)
+    for key, msg in list(report.failures.items())[:20]:
+        print(f"  failed {key}: {msg}")
+    if len(report.failures) > 20:
+        print(f"  ... and {len(report.failures) - 20} more failures")
+    for key, msg in list(report.lost.items())[:5]:
+        print(f"  lost {key}: {msg}", file=sys.stderr)
+    return 1 if report.lost else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_batch_cli())

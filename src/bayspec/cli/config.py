@@ -1,0 +1,345 @@
+"""The fit configuration file (YAML): reading and validating it.
+
+A configuration names the data units, the model, parameter settings, the method and what
+to write::
+
+    units:                       # one entry per data unit (name: settings)
+      n6:
+        src: n6.pha              # paths are relative to the config file's folder
+        bkg: n6.bak              # optional; "none" for no background
+        rsp: n6.rsp              # or rmf: + arf:
+        notc: [[8, 900]]         # keV; one [lo, hi] or a list of them
+        stat: pgstat             # cstat, wstat, pstat, pgstat, chi2, ...
+        grpg: {min_evt: 5}       # optional grouping policy ("none": channel by channel)
+    model: cpl                   # an expression: "band + bb", "cpl * hecut", ...
+    params:                      # optional, by full name
+      cpl.Ep: {value: 300, prior: [loguniform, 10, 10000]}
+      cpl.alpha: -1.2            # a number sets the value
+      b1.sf: free                # free / frozen
+      n9.sf: {link: n6.sf}       # share another parameter's value
+    method: emcee                # mle, emcee or nested; or a mapping with name: and options
+    options: {nsteps: 1000, nwalkers: 32, seed: 42}
+    fluxes: [[10, 1000]]         # keV ranges of photon and energy fluxes
+    plots: [fit, spectrum, corner]
+
+Every problem raises `ConfigError` with the key that holds it (``units.n6.notc``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import yaml
+
+from ..data.notice import normalize_notc
+from ..errors import BayspecError, ConfigError
+
+__all__ = ["FitConfig", "UnitConfig", "ParSetting", "load_config", "parse_config", "METHODS",
+           "PLOTS", "PRIORS"]
+
+METHODS = ("mle", "emcee", "nested")
+PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
+PRIORS = ("uniform", "loguniform", "normal", "truncnormal", "lognormal", "improper")
+_TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
+             "sed"}
+_UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",
+              "weight"}
+_FILE_KEYS = ("src", "bkg", "rsp", "rmf", "arf")
+_PAR_KEYS = {"value", "frozen", "free", "bounds", "prior", "link"}
+
+
+@dataclasses.dataclass
+class UnitConfig:
+    """Settings of one data unit; file entries are resolved, existing paths (or None)."""
+
+    name: str
+    src: str
+    bkg: object = None
+    rsp: str | None = None
+    rmf: str | None = None
+    arf: str | None = None
+    notc: list | None = None
+    grpg: object = None
+    rebn: object = None
+    stat: str = "pgstat"
+    time: float | None = None
+    weight: float = 1.0
+
+
+@dataclasses.dataclass
+class ParSetting:
+    """What to do to one parameter: value, frozen flag, bounds, prior ``(kind, args)``, link."""
+
+    name: str
+    value: float | None = None
+    frozen: bool | None = None
+    bounds: tuple | None = None
+    prior: tuple | None = None
+    link: str | None = None
+
+
+@dataclasses.dataclass
+class FitConfig:
+    """A validated fit configuration (see the module docstring for the YAML form)."""
+
+    units: list
+    model: str
+    params: list = dataclasses.field(default_factory=list)
+    method: str = "mle"
+    options: dict = dataclasses.field(default_factory=dict)
+    fluxes: list = dataclasses.field(default_factory=lambda: [[10.0, 1000.0]])
+    plots: list = dataclasses.field(default_factory=lambda: ["fit", "spectrum", "corner"])
+    name: str = "fit"
+    sed: str = "nufnu"
+    source: str | None = None
+    raw: dict = dataclasses.field(default_factory=dict)
+
+
+def load_config(path) -> FitConfig:
+    """Read and validate the YAML file ``path``; relative file names are resolved against
+    its folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError("configuration file not found", file=path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML: {exc}", file=path) from None
+    cfg = parse_config(raw, base=path.parent, where=str(path))
+    cfg.source = str(path)
+    return cfg
+
+
+def _fail(key, problem, where=None):
+    raise ConfigError(problem, file=where, key=key)
+
+
+def _number(x, key, where):
+    if isinstance(x, bool):
+        _fail(key, f"must be a number, got {x!r}", where)
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        _fail(key, f"must be a number, got {x!r}", where)
+
+
+def _file(value, key, base, where):
+    if not isinstance(value, (str, Path)):
+        _fail(key, f"must be a file name, got {value!r}", where)
+    text = str(value)
+    stem, index = text, ""
+    for sep in ("{", ":"):  # "file{3}" / "file:3" select a PHA-II row or RSP2 matrix
+        head, s, tail = text.rpartition(sep)
+        if s and head and tail.rstrip("}").isdigit():
+            stem, index = head, text[len(head):]
+            break
+    p = Path(stem).expanduser()
+    if not p.is_absolute():
+        p = Path(base) / p
+    if not p.exists():
+        _fail(key, f"file not found: {p}", where)
+    return str(p) + index
+
+
+def _unit(name, spec, base, where):
+    key = f"units.{name}"
+    if not isinstance(spec, dict):
+        _fail(key, "must be a mapping with at least src: (and rsp: or rmf:)", where)
+    unknown = set(spec) - _UNIT_KEYS
+    if unknown:
+        _fail(f"{key}.{sorted(unknown)[0]}",
+              f"unknown unit setting; allowed: {', '.join(sorted(_UNIT_KEYS))}", where)
+    if "src" not in spec or spec["src"] in (None, ""):
+        _fail(f"{key}.src", "missing: every unit needs a source spectrum file", where)
+    u = UnitConfig(name=str(name), src=_file(spec["src"], f"{key}.src", base, where))
+    for k in ("bkg", "rsp", "rmf", "arf"):
+        v = spec.get(k)
+        if v is None:
+            continue
+        if k == "bkg" and (v is False or str(v).strip().lower() == "none"):
+            u.bkg = False
+            continue
+        setattr(u, k, _file(v, f"{key}.{k}", base, where))
+    if u.rsp is not None and (u.rmf is not None or u.arf is not None):
+        _fail(f"{key}.rsp", "give either rsp or rmf (+ arf), not both", where)
+    if u.arf is not None and u.rmf is None:
+        _fail(f"{key}.arf", "an arf needs an rmf: too (or give a full rsp:)", where)
+    if "notc" in spec and spec["notc"] is not None:
+        try:
+            u.notc = normalize_notc(spec["notc"]).tolist()
+        except BayspecError as exc:
+            _fail(f"{key}.notc", exc.problem, where)
+    stat = spec.get("stat", "pgstat")
+    from ..stat import get_statistic  # the statistic registry names the known ones
+
+    try:
+        get_statistic(stat)
+    except BayspecError as exc:
+        _fail(f"{key}.stat", exc.problem, where)
+    u.stat = str(stat)
+    for k in ("grpg", "rebn"):
+        v = spec.get(k)
+        if v is not None and not isinstance(v, dict) and str(v).strip().lower() != "none":
+            _fail(f"{key}.{k}", f"must be 'none' or a grouping policy mapping, got {v!r}", where)
+        setattr(u, k, v)
+    if spec.get("time") is not None:
+        u.time = _number(spec["time"], f"{key}.time", where)
+    if spec.get("weight") is not None:
+        u.weight = _number(spec["weight"], f"{key}.weight", where)
+    return u
+
+
+def _prior(value, key, where):
+    """``(kind, args)`` from ``[kind, a, b]``, ``{kind: [a, b]}`` or ``"kind(a, b)"``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "(" in text and text.endswith(")"):
+            kind, _, args = text[:-1].partition("(")
+            value = [kind] + [a for a in args.split(",") if a.strip()]
+        else:
+            value = [text]
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, args), = value.items()
+        value = [kind] + list(args if isinstance(args, (list, tuple)) else [args])
+    if not isinstance(value, (list, tuple)) or not value or not isinstance(value[0], str):
+        _fail(key, "must be [kind, arg, ...], {kind: [args]} or 'kind(args)'; kinds: "
+              + ", ".join(PRIORS), where)
+    kind = value[0].strip().lower().replace("_", "").replace("-", "")
+    if kind not in PRIORS:
+        _fail(key, f"unknown prior {value[0]!r}; known: {', '.join(PRIORS)}", where)
+    return kind, tuple(_number(a, key, where) for a in value[1:])
+
+
+def _par(name, spec, where):
+    key = f"params.{name}"
+    s = ParSetting(name=str(name))
+    if isinstance(spec, str):
+        word = spec.strip().lower()
+        if word in ("free", "thaw", "thawed"):
+            s.frozen = False
+        elif word in ("frozen", "freeze", "fixed", "fix"):
+            s.frozen = True
+        else:
+            _fail(key, f"must be a number, 'free', 'frozen' or a mapping, got {spec!r}", where)
+        return s
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        s.value = float(spec)
+        return s
+    if not isinstance(spec, dict):
+        _fail(key, f"must be a number, 'free', 'frozen' or a mapping, got {spec!r}", where)
+    unknown = set(spec) - _PAR_KEYS
+    if unknown:
+        _fail(f"{key}.{sorted(unknown)[0]}",
+              f"unknown parameter setting; allowed: {', '.join(sorted(_PAR_KEYS))}", where)
+    if spec.get("value") is not None:
+        s.value = _number(spec["value"], f"{key}.value", where)
+    for k, frozen in (("frozen", None), ("free", None)):
+        if k in spec:
+            if not isinstance(spec[k], bool):
+                _fail(f"{key}.{k}", f"must be true or false, got {spec[k]!r}", where)
+            s.frozen = spec[k] if k == "frozen" else not spec[k]
+    if spec.get("bounds") is not None:
+        b = spec["bounds"]
+        if not isinstance(b, (list, tuple)) or len(b) != 2:
+            _fail(f"{key}.bounds", f"must be [lo, hi], got {b!r}", where)
+        lo, hi = (_number(x, f"{key}.bounds", where) for x in b)
+        if not lo < hi:
+            _fail(f"{key}.bounds", f"needs lo < hi, got [{lo:g}, {hi:g}]", where)
+        s.bounds = (lo, hi)
+    if spec.get("prior") is not None:
+        s.prior = _prior(spec["prior"], f"{key}.prior", where)
+    if spec.get("link") is not None:
+        s.link = str(spec["link"])
+    return s
+
+
+def _method(raw, where):
+    m = raw.get("method", "mle")
+    options = dict(raw.get("options") or {})
+    if not isinstance(raw.get("options") or {}, dict):
+        _fail("options", "must be a mapping of method options", where)
+    if isinstance(m, dict):
+        m = dict(m)
+        name = m.pop("name", None)
+        if name is None:
+            _fail("method.name", "missing: say which method (mle, emcee or nested)", where)
+        options = {**m, **options}
+        m = name
+    m = str(m).strip().lower()
+    if m not in METHODS:
+        _fail("method", f"unknown method {m!r}; use one of {', '.join(METHODS)}", where)
+    return m, options
+
+
+def _fluxes(value, where):
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        _fail("fluxes", "must be a list of [e1, e2] energy ranges (keV)", where)
+    if len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+        value = [value]
+    out = []
+    for i, r in enumerate(value):
+        if not isinstance(r, (list, tuple)) or len(r) != 2:
+            _fail(f"fluxes[{i}]", f"must be [e1, e2] in keV, got {r!r}", where)
+        e1, e2 = (_number(x, f"fluxes[{i}]", where) for x in r)
+        if not 0 < e1 < e2:
+            _fail(f"fluxes[{i}]", f"needs 0 < e1 < e2 (keV), got [{e1:g}, {e2:g}]", where)
+        out.append([e1, e2])
+    return out
+
+
+def parse_config(raw, base=".", where=None) -> FitConfig:
+    """Validate a configuration mapping (as read from YAML) into a `FitConfig`.
+
+    Parameters
+    ----------
+    raw : dict
+    base : path
+        Folder that relative file names are resolved against.
+    where : str, optional
+        Name of the configuration (a file name) for messages.
+    """
+    if not isinstance(raw, dict):
+        _fail(None, "the configuration must be a mapping with units: and model:", where)
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        _fail(sorted(unknown)[0], f"unknown key; allowed: {', '.join(sorted(_TOP_KEYS))}",
+              where)
+    units = raw.get("units")
+    if not units:
+        _fail("units", "missing: name at least one data unit (units: {n6: {src: ..., "
+              "rsp: ...}})", where)
+    if isinstance(units, list):  # a list of mappings with name:
+        pairs = []
+        for i, u in enumerate(units):
+            if not isinstance(u, dict) or "name" not in u:
+                _fail(f"units[{i}]", "list entries need a name: (or write units as a mapping)",
+                      where)
+            u = dict(u)
+            pairs.append((u.pop("name"), u))
+    elif isinstance(units, dict):
+        pairs = list(units.items())
+    else:
+        _fail("units", "must be a mapping of unit name to settings", where)
+    unit_cfgs = [_unit(n, s, base, where) for n, s in pairs]
+    model = raw.get("model")
+    if not isinstance(model, str) or not model.strip():
+        _fail("model", "missing: give a model expression such as 'cpl' or 'band + bb'", where)
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        _fail("params", "must be a mapping of parameter name to setting", where)
+    method, options = _method(raw, where)
+    plots = raw.get("plots", ["fit", "spectrum", "corner"])
+    if isinstance(plots, str):
+        plots = [plots]
+    for p in plots or []:
+        if p not in PLOTS:
+            _fail("plots", f"unknown plot {p!r}; known: {', '.join(PLOTS)}", where)
+    fluxes = _fluxes(raw.get("fluxes", [[10.0, 1000.0]]), where)
+    sed = str(raw.get("sed", "nufnu"))
+    return FitConfig(units=unit_cfgs, model=model.strip(),
+                     params=[_par(k, v, where) for k, v in params.items()], method=method,
+                     options=options, fluxes=fluxes, plots=list(plots or []),
+                     name=str(raw.get("name", "fit")), sed=sed, raw=raw)

@@ -1,0 +1,191 @@
+"""The ``bayspec`` command: ``fit CONFIG.yaml``, ``demo``, ``info FILE``.
+
+Exit status: 0 on success, 2 for a bad configuration, an existing output or a data problem
+(the message names the key or file), 1 for a failed fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..errors import BayspecError, FitError
+
+__all__ = ["main", "build_parser", "run_fit", "run_demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``bayspec`` command."""
+    p = argparse.ArgumentParser(
+        prog="bayspec",
+        description="Forward-folded X-ray / gamma-ray spectral fitting.")
+    p.add_argument("--version", action="version", version=f"bayspec {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    f = sub.add_parser("fit", help="fit the data and model described by a YAML config",
+                       description="Fit the units and model of CONFIG.yaml; write tables, "
+                       "posterior, plots and report.md to the output folder.")
+    f.add_argument("config", metavar="CONFIG.yaml")
+    f.add_argument("-o", "--outdir", default=None,
+                   help="output folder (default: <config folder>/<config name>-results)")
+    f.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    f.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    d = sub.add_parser("demo", help="run the bundled GRB 090217A analysis end to end",
+                       description="Fit Fermi/GBM NaI n6, n9 and BGO b1 spectra of GRB 090217A "
+                       "with a cutoff power law (MLE + emcee), compute fluxes and plots.")
+    d.add_argument("-o", "--outdir", default="bayspec-demo", help="output folder "
+                   "(default: ./bayspec-demo)")
+    d.add_argument("--quick", action="store_true", help="short emcee run (for tests)")
+    d.add_argument("--readme-figure", metavar="PATH", default=None,
+                   help="also save the fit plot to PATH (default: docs/demo_fit.png when run "
+                   "from the bayspec source tree)")
+    d.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    d.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    i = sub.add_parser("info", help="summarise OGIP files (PHA, RMF, RSP, RSP2, ARF)")
+    i.add_argument("files", nargs="+", metavar="FILE")
+
+    from .batch import build_parser as _batch_parser, run_batch_args
+    b = sub.add_parser("batch", help="fit many spectra (a store or files) with one template",
+                       description="Apply one analysis template to many spectra, on local "
+                       "processes or a Dask cluster; results go to a resumable result store.")
+    _batch_parser(b)
+    b.set_defaults(func=run_batch_args)
+    return p
+
+
+def _default_outdir(config):
+    c = Path(config)
+    return c.parent / f"{c.stem}-results"
+
+
+def run_fit(config, outdir=None, overwrite=False, progress=True, echo=print):
+    """Run ``bayspec fit``: validate, check outputs, fit, write. Returns the written paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .build import build
+    from .config import load_config
+    from .report import check_outputs, planned_outputs, write_outputs
+    from .run import run_analysis
+
+    cfg = load_config(config)
+    outdir = Path(outdir) if outdir is not None else _default_outdir(config)
+    check_outputs(outdir, planned_outputs(cfg), overwrite)
+    data, model = build(cfg)
+    echo(f"bayspec fit: {cfg.model} to {', '.join(data.names)} ({cfg.method})")
+    out = run_analysis(cfg, data, model, progress=progress)
+    files = write_outputs(out, outdir, overwrite=overwrite)
+    res = out.result
+    echo(f"  stat/dof = {res.stat:.2f}/{res.dof}")
+    for n in res.names:
+        echo(f"  {n:<12} = {res.values[n]:.5g} ± {res.errors[n]:.2g}")
+    for fl in out.fluxes:
+        echo(f"  {fl['kind']} flux {fl['e1']:g}-{fl['e2']:g} keV = {fl['value']:.4g} {fl['unit']}")
+    echo(f"results in {outdir}/: " + ", ".join(p.name for p in files))
+    return files
+
+
+def _in_source_tree():
+    """``docs/`` of the bayspec source tree when the working directory is its root."""
+    cwd = Path.cwd()
+    if (cwd / "docs" / "architecture.md").exists() and (cwd / "src" / "bayspec").is_dir():
+        return cwd / "docs" / "demo_fit.png"
+    return None
+
+
+def _readme_figure(fit_png, path, explicit, overwrite, echo):
+    from .report import _named_tmp
+
+    if path is None:
+        return
+    path = Path(path)
+    if path.exists() and not overwrite:
+        if explicit:
+            from ..errors import OverwriteError
+
+            raise OverwriteError("file exists; pass --overwrite to replace it", file=path)
+        echo(f"README figure {path} exists; kept (pass --overwrite to refresh it)")
+        return
+    with _named_tmp(path, overwrite=True) as tmp:
+        tmp.write_bytes(Path(fit_png).read_bytes())
+    echo(f"README figure written to {path}")
+
+
+def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
+             progress=True, echo=print):
+    """Run ``bayspec demo``: write the inputs and config into ``outdir`` and fit them."""
+    from .config import load_config
+    from .demo import DEMO_CONFIG_NAME, demo_inputs, write_demo_inputs
+    from .report import check_outputs, planned_outputs
+
+    t0 = time.perf_counter()
+    outdir = Path(outdir)
+    check_outputs(outdir, [DEMO_CONFIG_NAME], overwrite)
+    config = write_demo_inputs(outdir, quick=quick, overwrite=overwrite)
+    try:
+        check_outputs(outdir, planned_outputs(load_config(config)), overwrite)
+    except BayspecError:
+        os.unlink(config)  # leave the folder as it was
+        raise
+    files = run_fit(config, outdir, overwrite=overwrite, progress=progress, echo=echo)
+    explicit = readme_figure is not None
+    target = readme_figure if explicit else _in_source_tree()
+    _readme_figure(outdir / "fit.png", target, explicit, overwrite, echo)
+    echo(f"demo finished in {time.perf_counter() - t0:.1f} s; the configuration is "
+         f"{config} (inputs: {len(demo_inputs())} files, outputs in {outdir}/)")
+    return files
+
+
+def _info(files, echo=print):
+    from .info import describe
+
+    status = 0
+    for f in files:
+        try:
+            echo(describe(f))
+        except BayspecError as exc:
+            print(f"bayspec info: {exc}", file=sys.stderr)
+            status = 2
+    return status
+
+
+def _single_threaded_blas():
+    """Default BLAS to one thread. The kernel's matrix products are small and batched; with
+    several BLAS threads per process they slow down many-fold on a busy or small machine.
+    Only effective before numpy is first imported (the command imports it lazily); an
+    explicit setting in the environment is kept."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``bayspec`` command; returns the exit status."""
+    _single_threaded_blas()
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "info":
+            return _info(args.files)
+        if args.command == "batch":
+            return args.func(args)
+        if args.command == "fit":
+            run_fit(args.config, args.outdir, args.overwrite, progress=not args.quiet)
+        else:
+            run_demo(args.outdir, args.quick, args.readme_figure, args.overwrite,
+                     progress=not args.quiet)
+    except FitError as exc:
+        print(f"bayspec {args.command}: fit failed: {exc}", file=sys.stderr)
+        return 1
+    except BayspecError as exc:
+        print(f"bayspec {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
