@@ -25,5 +25,6 @@ _hooks.register("fake", "bayspec.datasets.simulate:fake")
 for _name in ("plot_counts", "plot_excess", "plot_fit", "plot_residuals", "peek"):
     _hooks.register(_name, f"bayspec.plot.dataset:{_name}")
 del _name
+_hooks.register("unit_from_store", "bayspec.store.unit_bridge:unit_from_store")
 
 __all__ = ["__version__", "errors"]

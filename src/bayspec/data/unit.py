@@ -1008,6 +1008,12 @@ class DataUnit:
         return from_dict(entries[0], base, unit_cls=cls)
 
     @classmethod
+    def from_store(cls, store, key, row=None, t=None, **unit_kwargs):
+        """Build a unit from a `bayspec.store` entry (``key``, optional PHA-II ``row`` or
+        time ``t`` choosing the RSP2 matrix); ``unit_kwargs`` as for `DataUnit`."""
+        return _hooks.call("unit_from_store", store, key, row, t, **unit_kwargs)
+
+    @classmethod
     def from_pha(cls, path, **kw):
         """Unit from a PHA file alone: background and response from its keywords."""
         return cls(path, **kw)

@@ -1,0 +1,251 @@
+"""Tasks (what to fit), chunks, and the worker function that fits a chunk.
+
+A `Task` names one spectrum — a row of a stored series (store path + key + row) or an
+OGIP file — never its arrays: workers read their spectra themselves, so only a few
+hundred bytes travel per task. `run_chunk` is the function executed by the workers: it
+fits every task of a chunk with the template and returns one record per task, catching
+per-spectrum errors (which become ``status="failed"`` records).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+
+__all__ = ["Task", "tasks_from_store", "tasks_from_files", "chunked", "run_chunk"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One spectrum to fit.
+
+    Parameters
+    ----------
+    key : str
+        Result key (unique in a batch): ``"source/instrument/detector/series#row"`` for
+        stored rows, the file spec for OGIP files.
+    store : str, optional
+        Path of the store's data file (stored rows).
+    series : str, optional
+        Series key in the store.
+    row : int, optional
+        Row (0-based) of the series or of a PHA-II file.
+    t : tuple, optional
+        Time interval for the response choice (default: the row's own).
+    files : tuple of (role, path) pairs, optional
+        OGIP inputs: ``pha`` (required), ``bkg``, ``rsp``, ``rmf``, ``arf``.
+    """
+
+    key: str
+    store: str | None = None
+    series: str | None = None
+    row: int | None = None
+    t: tuple | None = None
+    files: tuple | None = None
+
+
+def _rows_of(sel, nrow: int):
+    if sel is None:
+        return range(nrow)
+    if isinstance(sel, str):
+        parts = sel.split(":")
+        if len(parts) not in (2, 3):
+            raise ConfigError(f"row range must read 'start:stop[:step]', got {sel!r}",
+                              key="rows")
+        return range(nrow)[slice(*(int(p) if p.strip() else None for p in parts))]
+    if isinstance(sel, int):
+        return [sel]
+    return [int(r) for r in sel]
+
+
+def tasks_from_store(store, keys=None, rows=None, *, query: dict | None = None,
+                     t=None) -> list[Task]:
+    """Tasks for rows of a store.
+
+    Parameters
+    ----------
+    store : Store or str or Path
+    keys : str or list of str, optional
+        Series keys (every row, or those in ``rows``) or row keys ``"…#row"``; default all
+        series of the store (unless ``query`` is given).
+    rows : list of int or "start:stop[:step]", optional
+        Rows of each series given in ``keys``.
+    query : dict, optional
+        `MetaStore.find` arguments (``source``, ``instrument``, ``detector``, ``series``,
+        ``tmin``, ``tmax``, ``contained``); its hits are added to the tasks.
+    t : tuple, optional
+        Fixed time interval for the response choice of every task.
+
+    Returns
+    -------
+    list of Task
+    """
+    from ..store import as_store, parse_row_key, row_key
+
+    st = as_store(store)
+    path = str(Path(st.path).resolve())
+    pairs = []
+    with st:
+        if keys is None and query is None:
+            keys = st.keys()
+        if isinstance(keys, str):
+            keys = [keys]
+        for k in keys or ():
+            series, r = parse_row_key(k)
+            if r is not None:
+                pairs.append((series, [r]))
+            else:
+                pairs.append((series, _rows_of(rows, st.spectra.nrow(series))))
+        if query is not None:
+            for hit in st.meta.find(**query):
+                pairs.append((hit.key, [int(r) for r in hit.rows]))
+    tt = None if t is None else tuple(float(v) for v in t)
+    out = []
+    for series, rr in pairs:
+        for r in rr:
+            out.append(Task(row_key(series, r), store=path, series=series, row=int(r), t=tt))
+    return out
+
+
+def tasks_from_files(files) -> list[Task]:
+    """Tasks for OGIP files.
+
+    Parameters
+    ----------
+    files : list
+        Each entry a PHA spec (``"f.pha"``, ``"f.pha{3}"``; background and response from
+        its keywords) or a dict with ``pha`` and optionally ``row``, ``bkg``, ``rsp``,
+        ``rmf``, ``arf`` and ``key``.
+    """
+    out = []
+    for i, f in enumerate(files):
+        if isinstance(f, (str, Path)):
+            f = {"pha": str(f)}
+        if not isinstance(f, dict) or "pha" not in f:
+            raise ConfigError(f"file entry {i} needs a 'pha' path", key="files")
+        unknown = set(f) - {"pha", "row", "bkg", "rsp", "rmf", "arf", "key"}
+        if unknown:
+            raise ConfigError(f"file entry {i}: unknown key(s) {sorted(unknown)}",
+                              key="files")
+        row = f.get("row")
+        key = f.get("key") or (str(f["pha"]) if row is None else f"{f['pha']}{{{int(row)}}}")
+        roles = tuple((r, str(f[r])) for r in ("pha", "bkg", "rsp", "rmf", "arf")
+                      if f.get(r) is not None)
+        out.append(Task(str(key), row=None if row is None else int(row), files=roles))
+    return out
+
+
+def chunked(tasks, size: int) -> list[list[Task]]:
+    """Consecutive chunks of ``size`` tasks (consecutive rows share a store handle)."""
+    size = max(1, int(size))
+    return [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
+
+
+def default_chunk_size(ntask: int, nworkers: int) -> int:
+    """About 8 chunks per worker (load balance), 1 to 32 fits per chunk (overhead)."""
+    if ntask <= 0:
+        return 1
+    return int(min(32, max(1, math.ceil(ntask / (8 * max(1, nworkers))))))
+
+
+# ---------------------------------------------------------------------- worker side
+def _unit_from_files(task: Task, kw: dict):
+    from ..data.unit import DataUnit
+
+    roles = dict(task.files)
+    pha = roles.pop("pha")
+    src = pha if task.row is None else (pha, task.row)
+    stat = kw.pop("stat", None)
+    bkg = roles.pop("bkg", None)
+    if stat is None:
+        stat = "pgstat" if bkg is not None else "cstat"
+    return DataUnit(src, bkg=False if bkg is None else bkg, stat=stat, name=task.key,
+                    **roles, **kw)
+
+
+def _fit_one(template, task: Task, st) -> dict:
+    from ..infer import Likelihood
+    from ..store import unit_from_store
+    from ._fit import fit_mle
+
+    t0 = time.perf_counter()
+    kw = template.unit_kwargs()
+    if task.files is not None:
+        unit = _unit_from_files(task, kw)
+    else:
+        unit = unit_from_store(st, task.series, task.row, task.t, name=task.key, **kw)
+    t1 = time.perf_counter()
+    like = Likelihood([(unit, template.build_model())])
+    res = fit_mle(like, **template.fit)
+    t2 = time.perf_counter()
+    src = unit.src_ins
+    extra = {"valid": res["valid"], "nfev": res["nfev"], "edm": res["edm"],
+             "log10": res["log10"], "read_s": t1 - t0, "fit_s": t2 - t1,
+             "exposure": float(src.exposure), "npoints": int(like.npoints)}
+    for name in ("tstart", "tstop"):
+        v = getattr(src, name, None)
+        if v is not None:
+            extra[name] = float(v)
+    return {"key": task.key, "names": res["names"], "values": res["values"],
+            "errors": res["errors"], "statistic": res["statistic"], "dof": res["dof"],
+            "status": "ok" if res["valid"] else "failed", "message": res["message"],
+            "extra": extra}
+
+
+def _failed(task: Task, exc: BaseException) -> dict:
+    msg = f"{type(exc).__name__}: {exc}"
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+    return {"key": task.key, "names": [], "values": [], "errors": [],
+            "statistic": math.nan, "dof": -1, "status": "failed", "message": msg,
+            "extra": {"where": where}}
+
+
+def run_chunk(template: dict, tasks: list) -> list[dict]:
+    """Fit every task of a chunk (the function the workers run).
+
+    Parameters
+    ----------
+    template : dict
+        `Template.to_dict()`.
+    tasks : list of Task
+
+    Returns
+    -------
+    list of dict
+        One record per task, in order, with the fields of `ResultStore.append`
+        (``key``, ``names``, ``values``, ``errors``, ``statistic``, ``dof``, ``status``,
+        ``message``, ``extra``). A spectrum that cannot be read or fitted gives a
+        ``"failed"`` record with the error message; it never raises.
+    """
+    import warnings
+
+    from ..store import Store
+    from .template import Template
+
+    tpl = Template.from_dict(template)
+    out = []
+    stores = {}
+    try:
+        for task in tasks:
+            st = None
+            try:
+                if task.store is not None:
+                    st = stores.get(task.store)
+                    if st is None:
+                        st = stores[task.store] = Store(task.store, mode="r")
+                        st.__enter__()  # one open handle for the chunk
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    out.append(_fit_one(tpl, task, st))
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a record
+                out.append(_failed(task, exc))
+    finally:
+        for st in stores.values():
+            st.__exit__(None, None, None)
+    return out

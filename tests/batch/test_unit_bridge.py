@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+
+from bayspec.errors import DataFormatError, StoreError
+from bayspec.store import Store, unit_from_store
+
+from batch_helpers import KEY, NEG_EXPOSURE_ROW
+
+
+def test_unit_from_store_builds_a_fittable_unit(gbm_store):
+    u = unit_from_store(gbm_store, KEY, row=1130, notc=[8, 900])
+    assert u.name == f"{KEY}#1130"
+    assert u.stat == "cstat"  # no background stored
+    assert u.bkg_ins is None
+    assert u.rsp_drm.shape[1] == u.src_counts.size
+    assert np.all(u.ebin[:, 0] < u.ebin[:, 1])
+    assert u.src_efficiency[0] == pytest.approx(u.src_ins.exposure)
+
+
+def test_unit_from_store_row_in_key_and_open_store(gbm_store):
+    st = Store(gbm_store, mode="r")
+    with st:
+        a = unit_from_store(st, f"{KEY}#10", name="a", stat="cstat")
+    b = unit_from_store(gbm_store, KEY, 10, name="b")
+    np.testing.assert_array_equal(a.src_counts, b.src_counts)
+    np.testing.assert_array_equal(a.rsp_drm, b.rsp_drm)
+
+
+def test_unit_from_store_errors(gbm_store):
+    with pytest.raises(DataFormatError, match="exposure"):
+        unit_from_store(gbm_store, KEY, NEG_EXPOSURE_ROW)
+    with pytest.raises(StoreError):
+        unit_from_store(gbm_store, KEY)  # several rows: row needed
+    with pytest.raises(StoreError):
+        unit_from_store(gbm_store, "no/such/series/key", 0)
