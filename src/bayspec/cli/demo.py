@@ -39,8 +39,9 @@ def demo_config(quick=False) -> dict:
             "b1.sf": "free",
         },
         "method": "emcee",
-        "options": {"nwalkers": 32, "nsteps": 400 if quick else 2000,
-                    "burn": 100 if quick else 500, "seed": 20090217},
+        # 4000 steps, 1000 burned: the kept chain is > 50 autocorrelation times (tau ~ 55)
+        "options": {"nwalkers": 32, "nsteps": 400 if quick else 4000,
+                    "burn": 100 if quick else 1000, "seed": 20090217},
         "fluxes": [[10, 1000]],
         "sed": "nufnu",
         "plots": ["fit", "spectrum", "corner", "peek"],
