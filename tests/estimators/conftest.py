@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import matplotlib
-import numpy as np
 import pytest
 
 from bayspec.parameter import LogUniform

@@ -1,6 +1,5 @@
 """Maximum-likelihood fits against numbers from independent programs (REFERENCE.md)."""
 
-import numpy as np
 import pytest
 
 from bayspec.data import DataUnit

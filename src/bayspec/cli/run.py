@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import time
 
-import numpy as np
 
 
 __all__ = ["Outcome", "run_analysis", "make_infer"]

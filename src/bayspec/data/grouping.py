@@ -239,7 +239,6 @@ def from_policy(policy, mask, src_counts, bkg_counts=None, alpha=None, min_width
     mw = np.ones(nchan, dtype=np.intp) if min_width is None else np.asarray(min_width)
 
     cS = np.r_[0.0, np.cumsum(S)]
-    cB = np.r_[0.0, np.cumsum(B)]
     caB = np.r_[0.0, np.cumsum(a * B)]
     ca2B = np.r_[0.0, np.cumsum(a * a * B)]
 

@@ -12,7 +12,7 @@ import numpy as np
 from astropy import units as u
 from astropy.table import vstack
 
-from . import _io, _plot
+from . import _plot
 from .flux_points import FluxPoints
 from .flux_result import FluxResult, energy_quantity
 
@@ -123,17 +123,3 @@ class FluxPointsCollection(FluxResult):
             fp.plot(sed_type=sed_type, ax=ax, label=label, **kwargs)
         ax.legend(fontsize="small")
         return ax
-
-    # ------------------------------------------------------------------ IO
-    def write(self, path, sed_type="likelihood", overwrite=False, format=None):
-        """Write in the GADF flux-points layout with time columns (FITS or ECSV), atomically."""
-        table = self.to_table(sed_type)
-        table.meta["TS_UL"] = self.ts_threshold_ul
-        _io.write_table(table, path, overwrite=overwrite, format=format, extname=self._extname)
-
-    @classmethod
-    def read(cls, path, reference_model=None, format=None):
-        """Read a file written by :meth:`write`."""
-        table = _io.read_table(path, format=format)
-        ts_ul = float(table.meta.pop("TS_UL", 4.0))
-        return cls.from_table(table, reference_model=reference_model, ts_threshold_ul=ts_ul)

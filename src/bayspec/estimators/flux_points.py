@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from astropy import units as u
 
-from . import _io, _plot
+from . import _plot
 from .flux_result import FluxResult
 
 __all__ = ["FluxPoints"]
@@ -57,20 +57,3 @@ class FluxPoints(FluxResult):
         ax.set_xlabel(f"Energy [{eu.to_string()}]")
         ax.set_ylabel(_plot.sed_label(sed_type, unit))
         return ax
-
-    def write(self, path, sed_type="likelihood", overwrite=False, format=None):
-        """Write in the GADF flux-points layout (FITS or ECSV by suffix), atomically.
-
-        ``sed_type="likelihood"`` (default) keeps everything (norms, references, scans) and
-        round-trips exactly through :meth:`read`.
-        """
-        table = self.to_table(sed_type)
-        table.meta["TS_UL"] = self.ts_threshold_ul
-        _io.write_table(table, path, overwrite=overwrite, format=format, extname=self._extname)
-
-    @classmethod
-    def read(cls, path, reference_model=None, format=None):
-        """Read a flux-points file (any GADF SED type; see `FluxResult.from_table`)."""
-        table = _io.read_table(path, format=format)
-        ts_ul = float(table.meta.pop("TS_UL", 4.0))
-        return cls.from_table(table, reference_model=reference_model, ts_threshold_ul=ts_ul)

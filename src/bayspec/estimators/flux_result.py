@@ -25,6 +25,8 @@ import numpy as np
 from astropy import units as u
 from astropy.table import Table
 
+from . import _io
+
 __all__ = ["FluxResult", "reference_fluxes", "SED_TYPES", "energy_quantity"]
 
 KEV_TO_ERG = 1.602176634e-9
@@ -96,6 +98,9 @@ class FluxResult:
     Energies are kept in the unit of the table columns (keV or TeV); flux units are
     cm⁻² s⁻¹ keV⁻¹ (dnde), erg cm⁻² s⁻¹ (e2dnde, eflux), cm⁻² s⁻¹ (flux).
     """
+
+    #: EXTNAME of the table HDU when written to FITS (subclasses name their layout).
+    _extname = "FLUX_POINTS"
 
     def __init__(self, table, reference_model=None, ts_threshold_ul=4.0):
         missing = [c for c in ("e_min", "e_max", "e_ref", "norm") + REF_COLS if c not in table.colnames]
@@ -306,6 +311,26 @@ class FluxResult:
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self)} rows, columns {self.table.colnames})"
+
+    # ------------------------------------------------------------------ IO
+    def write(self, path, sed_type="likelihood", overwrite=False, format=None):
+        """Write in the GADF flux-points layout (FITS or ECSV by suffix), atomically.
+
+        Time columns, when present, are kept (light curves).
+
+        ``sed_type="likelihood"`` (default) keeps everything (norms, references, scans) and
+        round-trips exactly through :meth:`read`.
+        """
+        table = self.to_table(sed_type)
+        table.meta["TS_UL"] = self.ts_threshold_ul
+        _io.write_table(table, path, overwrite=overwrite, format=format, extname=self._extname)
+
+    @classmethod
+    def read(cls, path, reference_model=None, format=None):
+        """Read a flux-points file (any GADF SED type; see `FluxResult.from_table`)."""
+        table = _io.read_table(path, format=format)
+        ts_ul = float(table.meta.pop("TS_UL", 4.0))
+        return cls.from_table(table, reference_model=reference_model, ts_threshold_ul=ts_ul)
 
 
 def _ref_value(sed_type, ref, e_ref_kev):

@@ -13,7 +13,6 @@ unit), so notice, grouping and model-setting changes made between fits are alway
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 

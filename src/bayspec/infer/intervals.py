@@ -70,7 +70,7 @@ def _end(prof, delta, direction, err_y):
     edge = lim[1] if direction > 0 else lim[0]
     y0 = prof.y_best[prof.j]
     step = err_y if np.isfinite(err_y) and err_y > 0 else 0.1
-    inner, f_inner = y0, -delta
+    inner = y0
     for _ in range(60):
         trial = y0 + direction * step
         if np.isfinite(edge) and direction * (trial - edge) >= 0:
@@ -80,7 +80,7 @@ def _end(prof, delta, direction, err_y):
             return brentq(lambda t: prof(t) - delta, inner, trial, xtol=1e-6 * max(step, 1e-6), rtol=1e-10)
         if trial == edge:
             return edge
-        inner, f_inner = trial, f
+        inner = trial
         step *= 2.0
     raise FitError(f"profile of {prof.problem.names[prof.j]} does not rise by {delta:.3g} "
                    f"within {step:g} of the best fit")

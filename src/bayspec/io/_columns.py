@@ -210,3 +210,19 @@ def _as_int_or_none(value):
     if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
         return int(value)
     return None
+
+
+def numbered_hdus(hdul, found):
+    """``[(position, extver), ...]`` for the HDUs at ``found``.
+
+    EXTVER is taken from each header; when any is missing or they are not unique, the
+    1-based order of appearance is used instead (OGIP addresses RSP2/ARF2 members by it).
+    """
+    vers = []
+    for i in found:
+        v = hdul[i].header.get("EXTVER")
+        ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+        vers.append(int(v) if ok else None)
+    if any(v is None for v in vers) or len(set(vers)) != len(vers):
+        vers = list(range(1, len(found) + 1))
+    return list(zip(found, vers))

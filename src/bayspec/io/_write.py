@@ -131,3 +131,27 @@ def write_hdus(path, hdus, overwrite=False):
         raise DataFileError(f"cannot write: {exc}", file=name) from exc
     except FOREIGN_ERRORS as exc:
         raise DataFormatError(f"cannot build the FITS file: {exc}", file=name) from exc
+
+
+def ebounds_hdu(channel, e_min, e_max, header, keywords):
+    """The OGIP EBOUNDS extension (CAL/GEN/92-002) for ``channel`` with bounds in keV.
+
+    ``keywords`` names the descriptive keywords copied from ``header``; DETCHANS and the
+    CHANNEL column's TLMIN/TLMAX are set from ``channel``.
+    """
+    hdu = fits.BinTableHDU.from_columns([
+        fits.Column("CHANNEL", int_format(channel), array=channel),
+        fits.Column("E_MIN", float_format(e_min), unit="keV", array=e_min),
+        fits.Column("E_MAX", float_format(e_max), unit="keV", array=e_max),
+    ])
+    h = hdu.header
+    h["EXTNAME"] = "EBOUNDS"
+    h["HDUCLASS"] = "OGIP"
+    h["HDUCLAS1"] = "RESPONSE"
+    h["HDUCLAS2"] = "EBOUNDS"
+    h["HDUVERS"] = "1.2.0"
+    copy_keywords(header, h, keywords)
+    h["DETCHANS"] = len(channel)
+    h["TLMIN1"] = (int(np.min(channel)), "first legal channel")
+    h["TLMAX1"] = (int(np.max(channel)), "last legal channel")
+    return hdu

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from ..errors import DataFormatError
-from ._columns import Table, find_hdus, hdu_label, in_hdu
+from ._columns import Table, find_hdus, hdu_label, in_hdu, numbered_hdus
 from ._energy import check_photon_bins
 from ._source import open_fits, parse_source
 from .containers import ArfCurve
@@ -22,14 +21,7 @@ def _arf_hdus(hdul, display):
             file=display,
             hdu="SPECRESP",
         )
-    vers = []
-    for i in found:
-        v = hdul[i].header.get("EXTVER")
-        ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-        vers.append(int(v) if ok else None)
-    if any(v is None for v in vers) or len(set(vers)) != len(vers):
-        vers = list(range(1, len(found) + 1))
-    return list(zip(found, vers))
+    return numbered_hdus(hdul, found)
 
 
 def _vector(tab, name):

@@ -13,7 +13,8 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import copy_keywords, exact_quotient, float_format, int_format, ogip_name, write_hdus
+from ._write import (copy_keywords, ebounds_hdu, exact_quotient, float_format, int_format,
+                     ogip_name, write_hdus)
 from .containers import PhaSeries, PhaSpectrum
 
 __all__ = ["write_pha"]
@@ -233,19 +234,5 @@ def _ebounds_hdus(s, channel, n, path):
         return []
     eb = np.asarray(s.ebounds, dtype=np.float64)
     _check(eb.shape == (n, 2), f"ebounds has shape {eb.shape}, expected ({n}, 2)", path)
-    cols = [
-        fits.Column("CHANNEL", int_format(channel), array=channel),
-        fits.Column("E_MIN", float_format(eb[:, 0]), unit="keV", array=eb[:, 0]),
-        fits.Column("E_MAX", float_format(eb[:, 1]), unit="keV", array=eb[:, 1]),
-    ]
-    hdu = fits.BinTableHDU.from_columns(cols)
-    h = hdu.header
-    h["EXTNAME"] = "EBOUNDS"
-    h["HDUCLASS"] = "OGIP"
-    h["HDUCLAS1"] = "RESPONSE"
-    h["HDUCLAS2"] = "EBOUNDS"
-    h["HDUVERS"] = "1.2.0"
-    h["DETCHANS"] = n
-    copy_keywords(s.header, h, ("TELESCOP", "INSTRUME", "FILTER", "CHANTYPE"))
-    _channel_limits(h, channel)
-    return [hdu]
+    return [ebounds_hdu(channel, eb[:, 0], eb[:, 1], s.header,
+                        ("TELESCOP", "INSTRUME", "FILTER", "CHANTYPE"))]

@@ -11,7 +11,7 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import copy_keywords, float_format, int_format, write_hdus
+from ._write import copy_keywords, ebounds_hdu, float_format, int_format, write_hdus
 from .containers import ArfCurve, RmfMatrix
 
 __all__ = ["write_rmf", "write_arf"]
@@ -118,24 +118,8 @@ def _ebounds_hdu(rmf, path):
            f"e_min/e_max must have {n} values", path, "EBOUNDS", "E_MIN")
     ch = rmf.ebounds_channel
     ch = rmf.channel if ch is None or np.shape(ch) != (n,) else np.asarray(ch, dtype=np.int64)
-    hdu = fits.BinTableHDU.from_columns(
-        [
-            fits.Column("CHANNEL", int_format(ch), array=ch),
-            fits.Column("E_MIN", float_format(e_min), unit="keV", array=e_min),
-            fits.Column("E_MAX", float_format(e_max), unit="keV", array=e_max),
-        ]
-    )
-    h = hdu.header
-    h["EXTNAME"] = "EBOUNDS"
-    h["HDUCLASS"] = "OGIP"
-    h["HDUCLAS1"] = "RESPONSE"
-    h["HDUCLAS2"] = "EBOUNDS"
-    h["HDUVERS"] = "1.2.0"
-    copy_keywords(rmf.header, h, ("TELESCOP", "INSTRUME", "FILTER", "DETNAM"))
-    h["CHANTYPE"] = str(rmf.header.get("CHANTYPE", "PI")).strip() or "PI"
-    h["DETCHANS"] = n
-    h["TLMIN1"] = int(ch.min())
-    h["TLMAX1"] = int(ch.max())
+    hdu = ebounds_hdu(ch, e_min, e_max, rmf.header, ("TELESCOP", "INSTRUME", "FILTER", "DETNAM"))
+    hdu.header["CHANTYPE"] = str(rmf.header.get("CHANTYPE", "PI")).strip() or "PI"
     return hdu
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from astropy.table import Table as AstropyTable
 
 from ..errors import ChannelMismatchError, DataFormatError
-from ._columns import Table, find_hdus, hdu_label, in_hdu
+from ._columns import Table, find_hdus, hdu_label, in_hdu, numbered_hdus
 from ._energy import check_photon_bins, read_ebounds
 from ._source import open_fits, parse_source
 from .containers import RmfMatrix
@@ -33,14 +33,7 @@ def _matrix_hdus(hdul, display):
             file=display,
             hdu="MATRIX",
         )
-    vers = []
-    for i in found:
-        v = hdul[i].header.get("EXTVER")
-        ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-        vers.append(int(v) if ok else None)
-    if any(v is None for v in vers) or len(set(vers)) != len(vers):
-        vers = list(range(1, len(found) + 1))
-    return list(zip(found, vers))
+    return numbered_hdus(hdul, found)
 
 
 def _select(hdus, index, display, kind):

@@ -27,7 +27,7 @@ import numpy as np
 from .._superdict import SuperDict
 from ..errors import ModelError
 from ..parameter import Par, Uniform
-from .plan import IntegrationPlan, antiderivative_plan, check_ebin, quadrature_plan
+from .plan import IntegrationPlan, antiderivative_plan, quadrature_plan
 
 __all__ = ["Model", "DEFAULT_SETTINGS"]
 

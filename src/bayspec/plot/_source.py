@@ -13,21 +13,14 @@ import numpy as np
 
 from .. import _hooks
 from ..errors import BayspecError
+from ..infer import as_units
 
 __all__ = ["units_of", "npred_signal", "npred", "residuals", "excess", "excess_error"]
 
 
 def units_of(data):
     """``[(name, DataUnit), ...]`` of a `DataUnit`, a `Data` or a list of units."""
-    inner = getattr(data, "data", None)
-    if isinstance(inner, dict):
-        return list(inner.items())
-    if isinstance(data, (list, tuple)):
-        out = []
-        for d in data:
-            out.extend(units_of(d))
-        return out
-    return [(data.name, data)]
+    return [(u.name, u) for u in as_units(data)]
 
 
 def _available(unit, name):
