@@ -5,7 +5,7 @@ import pytest
 
 from bayspec.batch import (Task, Template, run_batch, run_chunk, tasks_from_files,
                            tasks_from_store)
-from bayspec.batch._optional import MissingDependencyError, distributed
+from bayspec._optional import MissingDependencyError, require
 from bayspec.errors import ConfigError
 from bayspec.store import ResultStore
 
@@ -81,7 +81,7 @@ def test_retry_failed_refits_only_failed(gbm_store, tmp_path):
 
 def test_dask_local_cluster_gives_identical_results(local_run):
     try:
-        d = distributed()
+        d = require("distributed")
     except MissingDependencyError:
         pytest.skip("dask.distributed not installed")
     tasks, _, rs = local_run

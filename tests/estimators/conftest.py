@@ -24,7 +24,7 @@ def hess_fit(request):
     from bayspec.data import Data, DataUnit
     from bayspec.infer import Likelihood
     from bayspec.model import pl
-    from bayspec.estimators._fit import fit_likelihood
+    from bayspec.infer import fit_mle
 
     d = SHARED / "hess_crab"
     data = Data([DataUnit(str(d / f"pha_obs{r}.fits"), stat="wstat", name=f"r{r}") for r in HESS_RUNS])
@@ -33,7 +33,7 @@ def hess_fit(request):
     m["K"].prior = LogUniform(1e-25, 1.0)
     m["K"].value = 3e-20
     m["alpha"].value = -2.5
-    out = fit_likelihood(Likelihood([(data, m)]))
+    out = fit_mle(Likelihood([(data, m)]))
     return data, m, out
 
 

@@ -18,12 +18,12 @@ def trs(gbm_series):
 @pytest.fixture(scope="module")
 def ref_model(gbm_series):
     """CPL fitted over 0-60 s: the reference model of the light curves."""
-    from bayspec.estimators._fit import fit_likelihood
+    from bayspec.infer import fit_mle
     from bayspec.infer import Likelihood
     from bayspec.model import cpl
 
     m = cpl()
-    fit_likelihood(Likelihood([(gbm_series.unit(0.0, 60.0), m)]))
+    fit_mle(Likelihood([(gbm_series.unit(0.0, 60.0), m)]))
     return m
 
 

@@ -8,7 +8,7 @@ Modules (one job each):
 - `backends` — inline, local processes (`LocalBackend`), `DaskBackend`;
 - `runner` — `run_batch` → `BatchReport` (skips done keys, appends as chunks complete);
 - `_fit` — the MLE helper (iminuit on the `Likelihood` kernel);
-- `_optional` — the lazy ``dask.distributed`` import.
+- the lazy ``dask.distributed`` import is decided in `bayspec._optional`.
 
 Example
 -------
@@ -18,7 +18,7 @@ Example
 ...                    "grb.results.h5", workers=4)
 """
 
-from ._optional import MissingDependencyError, has_distributed
+from .._optional import MissingDependencyError, available
 from .backends import DaskBackend, InlineBackend, LocalBackend, make_backend
 from .runner import BatchReport, run_batch
 from .tasks import Task, chunked, run_chunk, tasks_from_files, tasks_from_store
@@ -29,3 +29,8 @@ __all__ = [
     "run_chunk", "run_batch", "BatchReport", "InlineBackend", "LocalBackend", "DaskBackend",
     "make_backend", "MissingDependencyError", "has_distributed",
 ]
+
+
+def has_distributed() -> bool:
+    """Whether the dask backend (``dask.distributed``) can be used."""
+    return available("distributed")

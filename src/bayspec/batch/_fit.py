@@ -1,10 +1,9 @@
-"""Maximum-likelihood fit of one kernel with iminuit (private to the batch package).
+"""Maximum-likelihood fit of one spectrum for the batch runner (private).
 
-Parameters whose prior is `LogUniform` are fitted in log10 (their ranges span many decades;
-huge linear limits break iminuit's Hesse); the others in their own units within their
-bounds. The start is the best of the current values and ``n_starts`` prior draws, all
-evaluated in one batched kernel call. Errors are Hesse errors mapped back to linear units
-with the delta method (``σ = ln 10 · x · σ_log10``).
+The start is the best of the current values and ``n_starts`` prior draws (log-uniform for
+`LogUniform` parameters), all scored in one batched kernel call, so results do not depend
+on the backend. The fit is `bayspec.infer.mle.fit_mle`; the result is returned as a plain,
+picklable dict for the result store.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ def fit_mle(like, *, n_starts: int = 256, seed: int = 0, strategy: int = 1, tol:
         ``names``, ``values``, ``errors``, ``statistic``, ``dof``, ``valid`` (bool),
         ``message`` (why a minimum is invalid, else ""), ``nfev``, ``edm``.
     """
-    from iminuit import Minuit
+    from ..infer.mle import fit_mle as _infer_fit
 
     pars = list(like.free_params.values())
     names = list(like.free_names)
@@ -59,10 +58,7 @@ def fit_mle(like, *, n_starts: int = 256, seed: int = 0, strategy: int = 1, tol:
         hi = np.where(islog, np.log10(np.where(islog, b[:, 1], 1.0)), b[:, 1])
         x_cur = np.where(islog, np.log10(np.where(islog, like.space.current(), 1.0)),
                          like.space.current())
-
-    def to_lin(x):
-        return np.where(islog, 10.0 ** x, x)
-
+    # screen the current values and n_starts prior draws in one batched kernel call
     starts = [x_cur]
     if n_starts > 0:
         rng = np.random.default_rng(seed)
@@ -70,41 +66,24 @@ def fit_mle(like, *, n_starts: int = 256, seed: int = 0, strategy: int = 1, tol:
         fhi = np.where(np.isfinite(hi), hi, 1e3)
         starts.append(rng.uniform(flo, fhi, size=(int(n_starts), len(pars))))
     X = np.vstack(starts)
+    X = np.where(islog, 10.0 ** np.where(islog, X, 0.0), X)
     with np.errstate(all="ignore"):
-        s = like.evaluate(to_lin(X))
+        s = like.evaluate(X)
     s = np.where(np.isfinite(s), s, np.inf)
     if not np.isfinite(s).any():
         raise FitError("the statistic is not finite at any start point")
-    x0 = X[int(np.argmin(s))]
-
-    def cost(x):
-        with np.errstate(all="ignore"):
-            v = float(like.evaluate(to_lin(np.asarray(x))[None, :])[0])
-        return v if np.isfinite(v) else 1e300
-
-    m = Minuit(cost, x0, name=[f"x{j}" for j in range(len(pars))])
-    m.errordef = Minuit.LEAST_SQUARES  # the statistic is -2 ln L: delta = 1 for 1 sigma
-    m.strategy = int(strategy)
-    m.tol = float(tol)
-    m.limits = [(float(a) if np.isfinite(a) else None, float(c) if np.isfinite(c) else None)
-                for a, c in zip(lo, hi)]
-    m.migrad()
-    if hesse and m.valid:
-        m.hesse()
-    x = np.array(m.values, dtype=float)
-    ex = np.array(m.errors, dtype=float)
-    vals = to_lin(x)
-    errs = np.where(islog, np.log(10.0) * vals * ex, ex)
-    if not (hesse and m.accurate):
-        errs = np.where(m.valid, errs, np.nan)
-    like.space.set(vals)
-    msg = ""
-    if not m.valid:
-        fm = m.fmin
-        why = [k for k in ("has_reached_call_limit", "is_above_max_edm")
-               if getattr(fm, k, False)]
-        msg = f"MIGRAD minimum not valid ({', '.join(why) or 'see edm'}; edm={fm.edm:.3g})"
+    x0 = np.clip(X[int(np.argmin(s))], b[:, 0], b[:, 1])
+    # the fit itself is bayspec.infer's (fit coordinates, Hesse, Jacobian back-transform)
+    res = _infer_fit(like, start=x0, strategy=int(strategy), tol=float(tol),
+                     raise_on_failure=False)
+    vals = np.array([res.values[n] for n in names], dtype=float)
+    errs = np.array([res.errors[n] for n in names], dtype=float)
+    if not hesse:
+        errs = np.full_like(errs, np.nan)
+    msg = "" if res.valid else (
+        "; ".join(res.at_limit.values()) if res.at_limit
+        else f"MIGRAD minimum not valid (edm={res.edm:.3g})")
     return {"names": names, "values": vals.tolist(), "errors": errs.tolist(),
-            "statistic": float(m.fval), "dof": int(like.dof), "valid": bool(m.valid),
-            "message": msg, "nfev": int(m.nfcn), "edm": float(m.fmin.edm),
+            "statistic": float(res.stat), "dof": int(like.dof), "valid": bool(res.valid),
+            "message": msg, "nfev": int(res.nfcn), "edm": float(res.edm),
             "log10": [n for n, lg in zip(names, islog) if lg]}

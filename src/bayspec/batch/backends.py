@@ -17,7 +17,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..errors import ConfigError
-from ._optional import distributed
+from .._optional import require
 
 __all__ = ["InlineBackend", "LocalBackend", "DaskBackend", "make_backend", "cpu_count"]
 
@@ -124,7 +124,7 @@ class DaskBackend(_Backend):
     name = "dask"
 
     def __init__(self, scheduler=None, workers: int | None = None):
-        d = distributed()
+        d = require("distributed")
         self._own_client = self._cluster = None
         if isinstance(scheduler, d.Client):
             self.client = scheduler
@@ -143,7 +143,7 @@ class DaskBackend(_Backend):
         self.nworkers = max(1, nthreads)
 
     def run(self, fn, argslist):
-        d = distributed()
+        d = require("distributed")
         futs = {}
         for i, args in enumerate(argslist):
             fut = self.client.submit(fn, *args, pure=False)

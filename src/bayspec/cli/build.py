@@ -7,13 +7,10 @@ import math
 from ..data import Data, DataUnit
 from ..errors import BayspecError, ConfigError
 from ..model import parse_model
-from ..parameter import Improper, LogNormal, LogUniform, Normal, TruncatedNormal, Uniform
+from ..parameter import Improper, LogUniform, Uniform, prior_from_spec
 
 __all__ = ["build_data", "build_model", "apply_params", "build"]
 
-_PRIOR_CLASSES = {"uniform": (Uniform, 2), "loguniform": (LogUniform, 2),
-                  "normal": (Normal, 2), "truncnormal": (TruncatedNormal, 4),
-                  "lognormal": (LogNormal, 2), "improper": (Improper, 2)}
 
 
 def build_data(cfg) -> Data:
@@ -44,15 +41,10 @@ def build_model(cfg):
 
 
 def _prior(kind, args, key):
-    cls, nargs = _PRIOR_CLASSES[kind]
-    if kind == "truncnormal" and len(args) == 2:
-        nargs = 2
-    if len(args) != nargs and not (kind == "truncnormal" and len(args) in (2, 4)):
-        raise ConfigError(f"{kind} prior takes {nargs} numbers, got {len(args)}", key=key)
     try:
-        return cls(*args)
-    except (BayspecError, ValueError) as exc:
-        raise ConfigError(f"invalid {kind}{tuple(args)}: {exc}", key=key) from None
+        return prior_from_spec([kind, *args])
+    except BayspecError as exc:
+        raise ConfigError(exc.problem, key=key) from None
 
 
 def _bounded_like(prior, lo, hi):

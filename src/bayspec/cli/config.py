@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from ..data.notice import normalize_notc
+from ..parameter import PRIOR_KINDS
 from ..errors import BayspecError, ConfigError
 
 __all__ = ["FitConfig", "UnitConfig", "ParSetting", "load_config", "parse_config", "METHODS",
@@ -40,7 +41,7 @@ __all__ = ["FitConfig", "UnitConfig", "ParSetting", "load_config", "parse_config
 
 METHODS = ("mle", "emcee", "nested")
 PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
-PRIORS = ("uniform", "loguniform", "normal", "truncnormal", "lognormal", "improper")
+PRIORS = tuple(PRIOR_KINDS)
 _TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
              "sed"}
 _UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",

@@ -1,8 +1,8 @@
-"""Small maximum-likelihood fitter on the `bayspec.infer.Likelihood` kernel (private).
+"""Constrained minimiser of a batched statistic for the estimators (private).
 
-The estimators need plain best fits (a global fit for the reference model, re-optimised
-nuisance parameters, a full model per time interval) without depending on the high-level
-``Infer`` class. Parameters with a `LogUniform` prior are fitted in log10 space (iminuit's
+Full-model fits go through `bayspec.infer.mle.fit_mle`. The flux-point estimator also
+minimises *partial* statistics (the groups of one energy bin) with the norm held at given
+values while nuisance parameters re-optimise; that is what this module does. Parameters with a `LogUniform` prior are fitted in log10 space (iminuit's
 Hesse step breaks down on limits spanning twenty decades); others are fitted linearly
 within their bounds. The statistic is −2 ln L, so ``errordef = 1`` gives 1σ errors.
 """
@@ -17,7 +17,7 @@ from iminuit import Minuit
 from ..errors import FitError
 from ..parameter import LogUniform
 
-__all__ = ["FitOutcome", "fit_function", "fit_likelihood", "log_mask"]
+__all__ = ["FitOutcome", "fit_function", "log_mask"]
 
 
 @dataclass
@@ -122,19 +122,3 @@ def fit_function(fun, x0, bounds, logmask=None, fixed=None, errors=True, ncall=N
     if not np.all(np.isfinite(best)):
         raise FitError("fit did not converge to finite values")
     return FitOutcome(best, err, float(m.fval), bool(m.valid))
-
-
-def fit_likelihood(lik, set_values=True, errors=True):
-    """Fit the free parameters of a `Likelihood`; optionally set them to the best fit.
-
-    Returns
-    -------
-    FitOutcome
-    """
-    space = lik.space
-    pars = list(space.free.values())
-    out = fit_function(lik.evaluate, space.current(), space.bounds(), log_mask(pars),
-                       errors=errors)
-    if set_values:
-        space.set(out.values)
-    return out

@@ -18,7 +18,8 @@ from astropy.table import Table
 
 from ..infer import Likelihood
 from ..model import parse_model
-from . import _fit, _io, _plot
+from ..infer.mle import fit_mle
+from . import _io, _plot
 from .series import SpectrumSeries
 
 __all__ = ["fit_time_resolved", "TimeResolvedResult"]
@@ -30,13 +31,13 @@ def _fit_interval(series, t_min, t_max, model):
         unit = series.unit(t_min, t_max)
     m = parse_model(model) if isinstance(model, str) else copy.deepcopy(model)
     lik = Likelihood([(unit, m)])
-    out = _fit.fit_likelihood(lik)
+    out = fit_mle(lik, raise_on_failure=False)
     row = {"t_min": t_min, "t_max": t_max, "exposure": float(unit.src_ins.exposure),
            "counts": float(np.sum(unit.src_counts)), "stat": out.stat, "dof": lik.dof,
            "valid": out.valid}
-    for name, v, e in zip(lik.free_names, out.values, out.errors):
-        row[name] = float(v)
-        row[name + "_err"] = float(e)
+    for name in lik.free_names:
+        row[name] = float(out.values[name])
+        row[name + "_err"] = float(out.errors[name])
     return row
 
 

@@ -183,6 +183,20 @@ class Infer:
             self._lik = Likelihood(self._pairs)
         return self._lik
 
+    def save(self, folder, overwrite=False):
+        """Write data, models, parameters, result and posterior to ``folder``
+        (see `bayspec.infer.analysis_io`)."""
+        from .analysis_io import save_analysis
+
+        return save_analysis(self, folder, overwrite=overwrite)
+
+    @classmethod
+    def load(cls, folder) -> "Infer":
+        """The analysis saved by :meth:`save` in ``folder``."""
+        from .analysis_io import load_analysis
+
+        return load_analysis(folder)
+
     def rebuild(self) -> Likelihood:
         """Rebuild the kernel from the units and models as they are now."""
         self._lik = None

@@ -10,6 +10,7 @@ normal      ``Normal(mu, sigma)``.
 truncnormal ``TruncatedNormal(mu, sigma, lo, hi)``.
 lognormal   ``LogNormal(mu, sigma)`` (normal in ln x).
 improper    ``Improper(lo, hi)``: flat, unnormalised (the default without bounds).
+spec        priors as ``[kind, *args]`` lists for configuration files.
 """
 
 from .improper import Improper
@@ -19,6 +20,8 @@ from .normal import Normal
 from .par import Par
 from .prior import Prior
 from .truncnormal import TruncatedNormal
+from .spec import PRIOR_KINDS, prior_from_spec, prior_to_spec
 from .uniform import Uniform
 
-__all__ = ["Par", "Prior", "Uniform", "LogUniform", "Normal", "TruncatedNormal", "LogNormal", "Improper"]
+__all__ = ["Par", "Prior", "Uniform", "LogUniform", "Normal", "TruncatedNormal", "LogNormal", "Improper",
+           "PRIOR_KINDS", "prior_to_spec", "prior_from_spec"]

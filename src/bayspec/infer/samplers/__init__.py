@@ -18,7 +18,7 @@ parameters of spectral fits.
 
 Modules
 -------
-_optional       the one place that decides which optional engines exist (`require`).
+(optional engines are decided in `bayspec._optional`)
 _common         parameter metadata, seeds, option checks, call counting, `SamplerWarning`.
 emcee_sampler   `run_emcee`.
 nested_sampler  `run_nested`, `prior_transform`.
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from ...errors import ConfigError
 from ._common import SamplerWarning
-from ._optional import MissingDependencyError, available, require
+from ..._optional import MissingDependencyError, available, require
 from .emcee_sampler import run_emcee
 from .nested_sampler import run_nested
 

@@ -1,9 +1,11 @@
-"""The single place that decides which optional sampling engines are available.
+"""The one place that decides which optional engines bayspec can use.
 
-Optional engines are imported lazily, only when a sampler that needs them runs, so that
-``import bayspec`` never pays for (or fails on) them. Everything else asks here:
+Heavy engines (nested sampling, distributed computing) are optional extras. They are
+imported lazily, only when a feature that needs them runs, so ``import bayspec`` never pays
+for them or fails on them; every caller asks here and gets either the module or a
+`MissingDependencyError` that says what needs it and how to install it.
 
->>> from bayspec.infer.samplers._optional import available, require
+>>> from bayspec._optional import available, require
 >>> available("ultranest")          # doctest: +SKIP
 True
 >>> un = require("ultranest")       # the module, or MissingDependencyError
@@ -13,18 +15,20 @@ from __future__ import annotations
 
 import importlib
 
-from ...errors import BayspecError
+from .errors import BayspecError
 
 __all__ = ["MissingDependencyError", "ENGINES", "available", "require"]
 
 #: engine module -> (what needs it, how to install it)
 ENGINES = {
-    "ultranest": ("nested sampling", "pip install bayspec[nested]  (or: pip install ultranest)"),
+    "ultranest": ("nested sampling", "pip install 'bayspec[nested]'  (or: pip install ultranest)"),
+    "distributed": ("the dask batch backend",
+                    "pip install 'bayspec[dask]'  (or: pip install 'dask[distributed]')"),
 }
 
 
 class MissingDependencyError(BayspecError, ImportError):
-    """An optional engine needed for the requested method is not installed."""
+    """An optional engine needed for the requested feature is not installed."""
 
 
 def available(name: str) -> bool:
