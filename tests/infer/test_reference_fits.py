@@ -25,12 +25,14 @@ def test_gbm_090217a_n6_pgstat_pl():
     assert _rel(res.values["pl.K"], 2.5714147924556383) < 2e-3
     assert _rel(res.values["alpha"], -1.1851073858488494) < 2e-3
     # HESSE errors. Measured: K 0.20523 (+2.7 %), index 0.014764 (+2.1 %) against threeML's
-    # 0.19975 and 0.014462. The best fit agrees to 1e-4; central finite differences of the
-    # statistic with small steps give the same curvature as our HESSE (0.20497, 0.014746;
-    # iminuit's numerical HESSE itself scatters by ~0.3 % with its step choice), and threeML's
-    # PG-stat formula is the same profile likelihood as ours (no channel has a negative
-    # profiled background here). We did not find the cause of the ~2-3 % difference in the
-    # time available, so the errors are checked at 3.5 %, not at the table's 2e-3.
+    # 0.19975 and 0.014462, while the best fit agrees to 1e-4 (same likelihood). Our
+    # curvature is the exact one: small-step central finite differences give 0.20497 and
+    # 0.014746, and iminuit HESSE gives the same with or without limits. threeML builds its
+    # covariance with numdifftools at a step of 3 % of each (scaled) internal parameter
+    # (K in log10); that coarse Hessian, reproduced on our kernel, gives 0.1908 and 0.01330.
+    # The reference lies between the exact and the coarse-step values, so the gap is in how
+    # the errors were differentiated, not in the likelihood. Errors are therefore checked at
+    # 3.5 %, not at the table's 2e-3; the values are checked at 2e-3.
     assert _rel(res.errors["pl.K"], 0.19975) < 0.035
     assert _rel(res.errors["alpha"], 0.014462) < 0.035
 
