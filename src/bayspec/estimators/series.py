@@ -65,6 +65,11 @@ class SpectrumSeries:
             self.phbin = np.column_stack([m.energ_lo, m.energ_hi])
         self._mat_t0 = np.asarray(self._mat_t0)
         self.bkg_interval = bkg_interval
+        if bkg_interval is None and stat is None:
+            warnings.warn(f"{name}: no bkg_interval given, so spectra are fitted without a "
+                          "background (cstat on total counts); for detectors with a large "
+                          "background (Fermi/GBM) give bkg_interval=(t1, t2), e.g. pre-burst "
+                          "rows", UserWarning, stacklevel=2)
         self.stat = stat or ("wstat" if bkg_interval is not None else "cstat")
         self.notc = notc
         self.name = name
