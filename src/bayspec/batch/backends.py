@@ -63,6 +63,10 @@ class InlineBackend(_Backend):
                 yield i, res, None
 
 
+#: Environment variables that set the BLAS thread count of a freshly started process.
+_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 class LocalBackend(_Backend):
     """Worker processes on this machine.
 
@@ -71,7 +75,11 @@ class LocalBackend(_Backend):
     workers : int, optional
         Number of processes (default: all available CPUs).
     mp_context : str or multiprocessing context, optional
-        Start method (``"fork"``, ``"spawn"``, ``"forkserver"``); default the platform's.
+        Start method (``"fork"``, ``"spawn"``, ``"forkserver"``); default ``"spawn"`` with
+        several workers, so that each worker starts with its BLAS pinned to one thread
+        (forked workers inherit the parent's BLAS thread pool: with as many workers as
+        cores, every small matrix product then fights for the cores; measured on 2 cores,
+        2 forked workers fitted 39 spectra/s against 43 inline).
     """
 
     name = "local"
@@ -80,6 +88,8 @@ class LocalBackend(_Backend):
         self.nworkers = int(workers or cpu_count())
         if self.nworkers < 1:
             raise ConfigError(f"workers must be >= 1, got {workers}", key="workers")
+        if mp_context is None and self.nworkers > 1:
+            mp_context = "spawn"
         if isinstance(mp_context, str):
             import multiprocessing
 
@@ -87,7 +97,15 @@ class LocalBackend(_Backend):
         self._pool = ProcessPoolExecutor(max_workers=self.nworkers, mp_context=mp_context)
 
     def run(self, fn, argslist):
-        futs = {self._pool.submit(fn, *args): i for i, args in enumerate(argslist)}
+        # workers are started on submission: give them single-threaded BLAS (restored after)
+        saved = {v: os.environ.get(v) for v in _BLAS_THREAD_VARS}
+        os.environ.update({v: "1" for v in _BLAS_THREAD_VARS if saved[v] is None})
+        try:
+            futs = {self._pool.submit(fn, *args): i for i, args in enumerate(argslist)}
+        finally:
+            for v, old in saved.items():
+                if old is None:
+                    os.environ.pop(v, None)
         try:
             for fut in as_completed(futs):
                 i = futs.pop(fut)
