@@ -79,6 +79,8 @@ def load_config(path) -> dict:
 
     if "store" in cfg:
         cfg["store"] = rel(cfg["store"])
+        if not Path(cfg["store"]).exists():
+            raise ConfigError(f"store file not found: {cfg['store']}", file=str(path), key="store")
     if "files" in cfg:
         files = []
         for f in cfg["files"] or []:
@@ -91,7 +93,21 @@ def load_config(path) -> dict:
         cfg["files"] = files
     if cfg.get("results") is not None:
         cfg["results"] = rel(cfg["results"])
+    _check_template(cfg["template"], path)
     return cfg
+
+
+def _check_template(template, path):
+    """Build the template's model once, so that a bad template stops before any fit."""
+    from ..batch import Template
+    from ..errors import BayspecError, ConfigError
+
+    try:
+        Template.from_dict(template).build_model()
+    except ConfigError:
+        raise
+    except (BayspecError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{exc}", file=str(path), key="template") from None
 
 
 def _tasks(cfg):
