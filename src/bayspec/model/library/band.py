@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...parameter import LogUniform, Uniform
-from ._numerics import _safe_exp
+from ._numerics import _log_of, _safe_exp
 from ..component import Additive, ParSpec
 
 __all__ = ["Band"]
@@ -47,7 +47,7 @@ class Band(Additive):
 
     def evaluate(self, E, K, alpha, beta, Ep):
         E0 = self.settings["E0"]
-        L = np.log(E * (1.0 / E0))
+        L = _log_of(self, E, E0)
         d = np.maximum(2.0 + alpha, _TINY)
         ab = np.maximum(alpha - beta, _TINY)
         Eb = ab * Ep / d

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from ...parameter import LogUniform, Uniform
-from ._numerics import _safe_exp
+from ._numerics import _log_of, _safe_exp
 from ..component import Additive, ParSpec
 
 __all__ = ["CutoffPowerLaw"]
@@ -40,5 +39,5 @@ class CutoffPowerLaw(Additive):
     default_settings = {"E0": 1.0}
 
     def evaluate(self, E, K, alpha, Ep):
-        L = np.log(E * (1.0 / self.settings["E0"]))
+        L = _log_of(self, E, self.settings["E0"])
         return K * _safe_exp(alpha * L - E * ((2.0 + alpha) / Ep))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...parameter import LogUniform, Uniform
-from ._numerics import _safe_exp
+from ._numerics import _log_of, _safe_exp
 from ..component import Additive, ParSpec
 
 __all__ = ["PowerLaw"]
@@ -39,11 +39,11 @@ class PowerLaw(Additive):
     default_settings = {"E0": 1.0}
 
     def evaluate(self, E, K, alpha):
-        return K * _safe_exp(alpha * np.log(E * (1.0 / self.settings["E0"])))
+        return K * _safe_exp(alpha * _log_of(self, E, self.settings["E0"]))
 
     def antiderivative(self, E, K, alpha):
         E0 = self.settings["E0"]
-        L = np.log(E * (1.0 / E0))
+        L = _log_of(self, E, E0)
         s = alpha + 1.0
         x = s * L
         # Select expm1 (|s| < 0.1) or exp per parameter row with 0/1 weights: exact, and
