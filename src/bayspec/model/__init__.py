@@ -10,7 +10,7 @@ parse       ``parse_model("band + bb")``.
 library     the components and the registry (``library.LIBRARY``, ``library.get``).
 
 Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
-``const``, ``mconst``, ``gauss``, ``zshift``.
+``const``, ``mconst``, ``gauss``, ``zshift``, ``tbabs``, ``phabs``, ``wabs``.
 """
 
 from . import library
@@ -18,7 +18,7 @@ from .base import DEFAULT_SETTINGS, Model
 from .component import Additive, Component, Convolution, Multiplicative, ParSpec
 from .composite import CompositeModel
 from .library import (Band, Blackbody, Constant, Cutoff, CutoffPowerLaw, DiskBlackbody, Gaussian, HighECut,
-                      MultConstant, PowerLaw, SmoothlyBrokenPowerLaw, ZShift)
+                      MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, ZShift)
 from .parse import parse_model
 from .plan import IntegrationPlan
 
@@ -34,11 +34,15 @@ const = Constant
 mconst = MultConstant
 gauss = Gaussian
 zshift = ZShift
+tbabs = TBabs
+phabs = PhAbs
+wabs = WAbs
 
 __all__ = [
     "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
     "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library",
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
-    "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift",
+    "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",
+    "tbabs", "phabs", "wabs",
 ]

@@ -1,13 +1,15 @@
 """The component library and its registry (name → class).
 
 Modules: ``powerlaw`` (pl), ``cpl``, ``band``, ``sbpl``, ``blackbody`` (bb), ``diskbb``
-(mbb), ``cutoff`` (cutoff, hecut), ``constant`` (const, mconst), ``gauss``, ``zshift``.
+(mbb), ``cutoff`` (cutoff, hecut), ``constant`` (const, mconst), ``gauss``, ``zshift``,
+``absorption`` (tbabs, phabs, wabs).
 """
 
 from __future__ import annotations
 
 from ...errors import ModelError
 from ..component import Component
+from .absorption import PhAbs, TBabs, WAbs
 from .band import Band
 from .blackbody import Blackbody
 from .constant import Constant, MultConstant
@@ -21,14 +23,14 @@ from .zshift import ZShift
 
 __all__ = ["LIBRARY", "get", "names", "register"] + [
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
-    "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift",
+    "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
 ]
 
 #: Registry: component name → class.
 LIBRARY: dict[str, type] = {
     cls.default_name: cls
     for cls in (PowerLaw, CutoffPowerLaw, Band, SmoothlyBrokenPowerLaw, Blackbody, DiskBlackbody,
-                Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift)
+                Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift, TBabs, PhAbs, WAbs)
 }
 
 
