@@ -63,10 +63,9 @@ class _UnitTerm:
         else:
             self.B = self.sB = None
             self.tb = 1.0
-        self.prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS, self.sB)
 
     def set_counts(self, S, B=None, sS=None, sB=None):
-        """Replace the observed counts (same groups) and re-prepare the statistic terms."""
+        """Replace the observed counts (same groups); the owning `_StatBatch` re-prepares."""
         S = np.asarray(S, dtype=float)
         if S.shape != self.S.shape:
             raise ModelError(f"{self.name}: source counts need shape {self.S.shape}, got {S.shape}")
@@ -79,20 +78,19 @@ class _UnitTerm:
             self.sS = np.asarray(sS, dtype=float).reshape(S.shape)
         if sB is not None:
             self.sB = np.asarray(sB, dtype=float).reshape(S.shape)
-        self.prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS, self.sB)
 
     def stat(self, counts, vals):
-        """Per-channel statistic ``(n, k)`` for predicted source counts ``counts``."""
+        """Per-channel statistic ``(n, k)`` with the background scale factor applied.
+
+        Used when that factor is free or not 1 (the data terms then change with it); units
+        whose factor is fixed at 1 go through their `_StatBatch`'s prepared statistic.
+        """
         bp = self.bkg_par
-        if bp is not None and id(bp) in vals:
-            tb = self.tb * vals[id(bp)]
-            return self.func(self.S, self.B, counts, self.ts, tb, self.sS, self.sB)
-        if bp is not None and bp.value != 1.0:
-            return self.func(self.S, self.B, counts, self.ts, self.tb * bp.value, self.sS, self.sB)
-        return self.prepared(counts)
+        f = vals[id(bp)] if id(bp) in vals else bp.value
+        return self.func(self.S, self.B, counts, self.ts, self.tb * f, self.sS, self.sB)
 
     def scale(self, counts, vals):
-        """Apply the source and response scale factors (in place when they are not 1)."""
+        """Apply the source and response scale factors (a no-op for factors fixed at 1)."""
         for p in self.scale_pars:
             v = vals.get(id(p))
             if v is None:
