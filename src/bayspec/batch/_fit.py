@@ -1,7 +1,7 @@
 """Maximum-likelihood fit of one spectrum for the batch runner (private).
 
 The start is the best of the current values and ``n_starts`` prior draws (log-uniform for
-`LogUniform` parameters), all scored in one batched kernel call, so results do not depend
+parameters that `bayspec.infer` fits in log10), all scored in one batched kernel call, so results do not depend
 on the backend. The fit is `bayspec.infer.mle.fit_mle`; the result is returned as a plain,
 picklable dict for the result store.
 """
@@ -16,10 +16,10 @@ __all__ = ["fit_mle"]
 
 
 def _is_log(par) -> bool:
-    from ..parameter import LogUniform
+    """Whether ``par`` is fitted (and its starts drawn) in log10: `infer`'s rule."""
+    from ..infer._transform import LOG10, transform_for
 
-    lo, hi = par.bounds
-    return isinstance(par.prior, LogUniform) and lo > 0 and hi > 0
+    return transform_for(par) is LOG10
 
 
 def fit_mle(like, *, n_starts: int = 256, seed: int = 0, strategy: int = 1, tol: float = 0.1,

@@ -2,9 +2,10 @@
 
 Full-model fits go through `bayspec.infer.mle.fit_mle`. The flux-point estimator also
 minimises *partial* statistics (the groups of one energy bin) with the norm held at given
-values while nuisance parameters re-optimise; that is what this module does. Parameters with a `LogUniform` prior are fitted in log10 space (iminuit's
-Hesse step breaks down on limits spanning twenty decades); others are fitted linearly
-within their bounds. The statistic is −2 ln L, so ``errordef = 1`` gives 1σ errors.
+values while nuisance parameters re-optimise; that is what this module does. Parameters
+that `bayspec.infer` fits in log10 (`infer._transform.transform_for`) are fitted in log10
+here too (iminuit's Hesse step breaks down on limits spanning twenty decades); others are
+fitted linearly within their bounds. The statistic is −2 ln L, so ``errordef = 1`` gives 1σ errors.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from iminuit import Minuit
 
 from ..errors import FitError
-from ..parameter import LogUniform
+from ..infer._transform import LOG10, transform_for
 
 __all__ = ["FitOutcome", "fit_function", "log_mask"]
 
@@ -41,8 +42,8 @@ class FitOutcome:
 
 
 def log_mask(params):
-    """Boolean array: True for parameters with a `LogUniform` prior (fitted in log10)."""
-    return np.array([isinstance(p.prior, LogUniform) for p in params], dtype=bool)
+    """Boolean array: True for parameters fitted in log10 (`infer`'s `transform_for`)."""
+    return np.array([transform_for(p) is LOG10 for p in params], dtype=bool)
 
 
 def fit_function(fun, x0, bounds, logmask=None, fixed=None, errors=True, ncall=None):
