@@ -17,6 +17,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..errors import ConfigError
+from .._blas import single_thread_for_children
 from .._optional import require
 
 __all__ = ["InlineBackend", "LocalBackend", "DaskBackend", "make_backend", "cpu_count"]
@@ -63,10 +64,6 @@ class InlineBackend(_Backend):
                 yield i, res, None
 
 
-#: Environment variables that set the BLAS thread count of a freshly started process.
-_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 class LocalBackend(_Backend):
     """Worker processes on this machine.
 
@@ -98,14 +95,8 @@ class LocalBackend(_Backend):
 
     def run(self, fn, argslist):
         # workers are started on submission: give them single-threaded BLAS (restored after)
-        saved = {v: os.environ.get(v) for v in _BLAS_THREAD_VARS}
-        os.environ.update({v: "1" for v in _BLAS_THREAD_VARS if saved[v] is None})
-        try:
+        with single_thread_for_children():
             futs = {self._pool.submit(fn, *args): i for i, args in enumerate(argslist)}
-        finally:
-            for v, old in saved.items():
-                if old is None:
-                    os.environ.pop(v, None)
         try:
             for fut in as_completed(futs):
                 i = futs.pop(fut)

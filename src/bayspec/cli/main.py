@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from .._blas import default_single_thread
 from ..errors import BayspecError, FitError
 
 __all__ = ["main", "build_parser", "run_fit", "run_demo"]
@@ -155,18 +156,9 @@ def _info(files, echo=print):
     return status
 
 
-def _single_threaded_blas():
-    """Default BLAS to one thread. The kernel's matrix products are small and batched; with
-    several BLAS threads per process they slow down many-fold on a busy or small machine.
-    Only effective before numpy is first imported (the command imports it lazily); an
-    explicit setting in the environment is kept."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-
-
 def main(argv=None) -> int:
     """Entry point of the ``bayspec`` command; returns the exit status."""
-    _single_threaded_blas()
+    default_single_thread()  # before numpy loads: the command imports it lazily
     args = build_parser().parse_args(argv)
     try:
         if args.command == "info":
