@@ -47,16 +47,14 @@ class _UnitTerm:
         self.index, self.unit, self.fold, self.a, self.b = index, unit, fold, a, b
         self.name = unit.name
         self.weight = float(getattr(unit, "weight", 1.0))
-        self.scale_pars = [p for p in (unit.src_ins.factor, unit.rsp_ins.factor)]
+        self.scale_pars = (unit.src_ins.factor, unit.rsp_ins.factor)
         bkg = getattr(unit, "bkg_ins", None)
         self.bkg_par = None if bkg is None else bkg.factor
-        self.statname = unit.stat
         self.func = get_statistic(unit.stat)
-        has_bkg = bkg is not None
         self.S = np.asarray(unit.src_counts, dtype=float)
         self.sS = _maybe(unit, "src_errors")
         self.ts = np.asarray(unit.src_efficiency, dtype=float)
-        if has_bkg:
+        if bkg is not None:
             self.B = np.asarray(unit.bkg_counts, dtype=float)
             self.sB = _maybe(unit, "bkg_errors")
             self.tb = np.asarray(unit.bkg_efficiency, dtype=float)
@@ -150,7 +148,7 @@ class _ModelGroup:
         self.model = model
         self.names = names  # model full name -> global name
         self.terms = []
-        self._blocks = []  # (nodes, tnodes)
+        self._blocks = []  # (nodes, tnodes, plan kind) of each distinct plan
         self._keys = {}
 
     def add_block(self, fold):
@@ -173,7 +171,7 @@ class _ModelGroup:
         dummy = sparse.csr_array((nodes.size, 1))
         self.plan = IntegrationPlan(nodes, dummy, kind, tnodes)
 
-    def pvals(self, space, vals):
+    def pvals(self, vals):
         """``{model full name: value}`` for the parameters with batch values."""
         return {full: vals[pid] for full, pid in self._pids if pid in vals}
 
@@ -277,7 +275,7 @@ class Likelihood:
         vals = self.space.values(th)
         counts = [None] * len(self._terms)
         for g in self._groups:
-            v = g.model.node_values(g.plan, g.pvals(self.space, vals))
+            v = g.model.node_values(g.plan, g.pvals(vals))
             for t in g.terms:
                 counts[t.index] = t.scale(t.fold.counts(v[:, t.a:t.b]), vals)
         if counts_only:
