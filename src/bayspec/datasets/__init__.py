@@ -9,13 +9,13 @@ Modules
 -------
 predict     ``npred``, ``npred_signal``, ``npred_background``, ``stat_sum``, ``stat_array``,
             ``residuals`` (hooks)
-background  profiled background estimates of wstat and pgstat (XSPEC formulas)
+(the profiled backgrounds of wstat and pgstat live in `bayspec.stat.profile`)
 simulate    ``fake`` (hook) and the vectorised ``fake_counts``
 stack       ``stack_units``, ``slice_by_energy``, ``resample_energy_axis`` (pure data,
             implemented in `bayspec.data._reshape`/`_combine`, re-exported here)
 """
 
-from .background import pgstat_background, wstat_background
+from ..stat.profile import pgstat_background, wstat_background
 from .predict import (npred, npred_background, npred_signal, residuals, stat_array,
                       stat_sum)
 from .simulate import fake, fake_counts

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..infer.likelihood import Likelihood
-from .background import pgstat_background, wstat_background
+from ..stat.profile import pgstat_background, wstat_background
 
 __all__ = ["npred", "npred_signal", "npred_background", "stat_sum", "stat_array",
            "residuals", "kernel", "RESIDUAL_METHODS"]

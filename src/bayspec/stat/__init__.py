@@ -10,13 +10,15 @@ precomputed (what the likelihood kernel uses).
 
 Modules: ``cash`` (cstat), ``wstat``, ``pstat``, ``pgstat``, ``chi2`` (chi2 family),
 ``registry`` (names, ``get_statistic``, ``check_inputs``), ``significance`` (Li & Ma,
-Poisson-Gaussian), ``_common`` (input checks, floors).
+Poisson-Gaussian), ``profile`` (the profiled backgrounds of wstat and pgstat), ``_common``
+(input checks, floors).
 """
 
 from . import significance
 from .cash import cstat
 from .chi2 import chi2, chi2_datavar, chi2_gehrels, chi2_modelvar
 from .pgstat import pgstat
+from .profile import pgstat_background, wstat_background
 from .pstat import pstat
 from .registry import STATISTICS, StatInfo, check_inputs, get_statistic
 from .wstat import wstat
@@ -35,4 +37,6 @@ __all__ = [
     "get_statistic",
     "check_inputs",
     "significance",
+    "wstat_background",
+    "pgstat_background",
 ]

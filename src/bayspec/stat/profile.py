@@ -1,5 +1,10 @@
 r"""Profiled background estimates at a given source model (XSPEC manual, Appendix B).
 
+These are the background values at which `wstat` and `pgstat` are evaluated; those
+statistics compute the same roots inline, in place, on their hot path. This module gives
+them to callers that need the background itself (predicted background counts, fake
+spectra, plots).
+
 Both return ``g``, the background counts expected in the *source* region that maximise the
 likelihood for predicted source counts ``m`` (counts in the source spectrum), per channel.
 ``alpha = t_s / t_b`` scales background-spectrum counts into the source region.
