@@ -25,6 +25,8 @@ import warnings
 
 import numpy as np
 
+from ..constants import KEV_TO_ERG
+
 from .._atomic import atomic_path
 from .._superdict import SuperDict
 from .. import _hooks
@@ -40,7 +42,6 @@ from .upperlimit import kbn_upper_limit
 
 __all__ = ["DataUnit"]
 
-KEV_TO_ERG = 1.602176634e-9
 DEFAULT_NGRID = 5
 _KNOWN_STATS = ("cstat", "wstat", "pstat", "pgstat", "chi2", "chi2_datavar",
                 "chi2_modelvar", "chi2_gehrels")

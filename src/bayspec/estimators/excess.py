@@ -24,7 +24,7 @@ from ..stat import get_statistic
 from ..stat.significance import li_ma, poisson_gaussian
 from ._profile import profile_norm
 from .flux_points import FluxPoints
-from .flux_points_estimator import as_pairs
+from ..infer.pairs import as_pairs
 from .flux_result import energy_quantity
 
 __all__ = ["ExcessEstimator"]

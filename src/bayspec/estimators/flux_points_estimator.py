@@ -25,6 +25,7 @@ import contextlib
 import numpy as np
 
 from ..infer import Likelihood
+from ..infer.pairs import as_pairs
 from ..model import MultConstant
 from ..parameter import Uniform
 from . import _fit
@@ -32,23 +33,10 @@ from ._profile import profile_norm
 from .flux_points import FluxPoints
 from .flux_result import energy_quantity
 
-__all__ = ["FluxPointsEstimator", "as_pairs"]
+__all__ = ["FluxPointsEstimator"]
 
 _NAN_ROW = {"norm": np.nan, "norm_err": np.nan, "norm_errp": np.nan, "norm_errn": np.nan,
             "norm_ul": np.nan, "ts": np.nan, "sqrt_ts": np.nan, "npred": np.nan}
-
-
-def as_pairs(obj):
-    """``[(data, model), ...]`` from pairs, one ``(data, model)`` or an Infer-like object
-    (``.pairs``, or ``.data`` and ``.model``)."""
-    pairs = getattr(obj, "pairs", None)
-    if pairs is None and hasattr(obj, "data") and hasattr(obj, "model") and not isinstance(obj, (list, tuple)):
-        pairs = [(obj.data, obj.model)]
-    if pairs is None:
-        pairs = obj
-    if isinstance(pairs, tuple) and len(pairs) == 2 and hasattr(pairs[1], "plan"):
-        pairs = [pairs]
-    return [(d, m) for d, m in pairs]
 
 
 @contextlib.contextmanager

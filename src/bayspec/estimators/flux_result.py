@@ -22,6 +22,8 @@ https://gamma-astro-data-formats.readthedocs.io/en/latest/spectra/flux_points/
 from __future__ import annotations
 
 import numpy as np
+
+from ..constants import KEV_TO_ERG
 from astropy import units as u
 from astropy.table import Table
 
@@ -29,7 +31,6 @@ from . import _io
 
 __all__ = ["FluxResult", "reference_fluxes", "SED_TYPES", "energy_quantity"]
 
-KEV_TO_ERG = 1.602176634e-9
 SED_TYPES = ("likelihood", "dnde", "e2dnde", "flux", "eflux")
 NORM_COLS = ("norm", "norm_err", "norm_errp", "norm_errn", "norm_ul")
 REF_COLS = ("ref_dnde", "ref_flux", "ref_eflux")

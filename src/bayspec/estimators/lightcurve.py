@@ -22,7 +22,8 @@ import numpy as np
 
 from .bayesian_blocks import bayesian_blocks
 from .collection import FluxPointsCollection
-from .flux_points_estimator import FluxPointsEstimator, as_pairs
+from ..infer.pairs import as_pairs
+from .flux_points_estimator import FluxPointsEstimator
 from .series import SpectrumSeries
 
 __all__ = ["LightCurveEstimator"]

@@ -3,6 +3,7 @@
 Modules
 -------
 likelihood  ``Likelihood``: the batched statistic kernel.
+pairs       ``as_pairs``/``as_units``: the one check of ``[(data, model), ...]``.
 _params     ``ParameterSpace``: parameters by name, free/linked bookkeeping.
 _transform  fit coordinates (log10 for scale parameters) and their Jacobians.
 mle         ``fit_mle``: MIGRAD + HESSE (+ MINOS) with iminuit.
@@ -17,11 +18,12 @@ samplers    ``run_sampler``: emcee (batched walkers) and nested sampling (UltraN
 
 from .flux import Flux, ModelBand
 from .infer import Infer
-from .likelihood import Likelihood, as_units
+from .likelihood import Likelihood
+from .pairs import as_pairs, as_units
 from .mle import fit_mle
 from .posterior import Posterior
 from .result import FitResult, ParDict
 from .samplers import METHODS, MissingDependencyError, SamplerWarning, run_sampler
 
-__all__ = ["Likelihood", "as_units", "Infer", "FitResult", "ParDict", "fit_mle", "Flux", "ModelBand",
+__all__ = ["Likelihood", "as_units", "as_pairs", "Infer", "FitResult", "ParDict", "fit_mle", "Flux", "ModelBand",
            "Posterior", "run_sampler", "METHODS", "SamplerWarning", "MissingDependencyError"]

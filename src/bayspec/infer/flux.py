@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..constants import KEV_TO_ERG, ONE_SIGMA
+
 from ..errors import FitError, ModelError
 
 __all__ = ["Flux", "ModelBand", "band_flux", "model_band", "parameter_draws"]
 
-KEV_TO_ERG = 1.602176634e-9
 _NBIN = 256
 _NGL = 6
 
@@ -187,7 +188,7 @@ def _fluxes(model, pvals, e1, e2, kind):
     return (N * E) @ w * KEV_TO_ERG
 
 
-def band_flux(infer, e1, e2, kind="energy", cl=0.6826894921370859, nsamples=1000, seed=None,
+def band_flux(infer, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
               posterior=None, model=0):
     """Photon (ph cm⁻² s⁻¹) or energy (erg cm⁻² s⁻¹) flux over ``[e1, e2]`` keV.
 
@@ -234,7 +235,7 @@ def band_flux(infer, e1, e2, kind="energy", cl=0.6826894921370859, nsamples=1000
 _SED = {"n": 0, "fnu": 1, "nufnu": 2}
 
 
-def model_band(infer, E, sed="nufnu", cl=0.6826894921370859, posterior=None, nsamples=1000,
+def model_band(infer, E, sed="nufnu", cl=ONE_SIGMA, posterior=None, nsamples=1000,
                seed=None, model=0):
     """Model spectrum ``E^p N(E)`` at ``E`` (keV) with median and ``cl`` band over draws.
 

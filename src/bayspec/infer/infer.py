@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import ONE_SIGMA
+
 from .._superdict import SuperDict
 from ..errors import FitError, ModelError, ParameterError
 from ..parameter import Par
 from ._params import ParameterSpace
-from .likelihood import Likelihood, as_units
+from .likelihood import Likelihood
+from .pairs import as_pairs, as_units
 from .mle import fit_mle
 
 __all__ = ["Infer"]
@@ -47,19 +50,18 @@ class Infer:
         self._lik = None
         self.result = None
         self.posterior = None
-        for pair in pairs or []:
-            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise ModelError(f"pairs must be (data, model) tuples, got {type(pair).__name__}")
-            self.add(*pair)
+        for data, model in (as_pairs(pairs) if pairs else []):
+            self.add(data, model)
 
     # ------------------------------------------------------------------ pairs
     def add(self, data, model) -> "Infer":
         """Add a (data, model) pair and bind the model to each unit."""
-        if not hasattr(model, "plan"):
-            raise ModelError(f"{type(model).__name__} is not a bayspec model")
+        ((data, model),) = as_pairs([(data, model)])
         units = as_units(data)
         for u in units:
             u.fit_with = model
+        if hasattr(data, "fit_with") and not hasattr(data, "rsp_drm"):
+            data.fit_with = model  # a Data collection is bound as a whole
         self._pairs.append((units, model))
         self._lik = None
         return self
@@ -237,7 +239,7 @@ class Infer:
             raise FitError("no fit yet; call infer.fit() first")
         return self.result
 
-    def interval(self, name, cl=0.6826894921370859):
+    def interval(self, name, cl=ONE_SIGMA):
         """Profile-likelihood interval of a parameter (see `FitResult.interval`)."""
         return self._need_result().interval(name, cl)
 
@@ -268,7 +270,7 @@ class Infer:
         return self.posterior
 
     # ------------------------------------------------------------------ derived quantities
-    def flux(self, e1, e2, kind="energy", cl=0.6826894921370859, nsamples=1000, seed=None,
+    def flux(self, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
              posterior=None, model=0):
         """Photon or energy flux of a model over ``[e1, e2]`` keV with errors.
 
@@ -280,7 +282,7 @@ class Infer:
         return band_flux(self, e1, e2, kind=kind, cl=cl, nsamples=nsamples, seed=seed,
                          posterior=posterior, model=model)
 
-    def model_band(self, E, sed="nufnu", cl=0.6826894921370859, posterior=None, nsamples=1000,
+    def model_band(self, E, sed="nufnu", cl=ONE_SIGMA, posterior=None, nsamples=1000,
                    seed=None, model=0):
         """Median and ``cl`` band of the model spectrum at energies ``E`` (keV).
 

@@ -21,23 +21,9 @@ from ..model.plan import IntegrationPlan
 from ..stat import get_statistic
 from ._fold import UnitFold
 from ._params import ParameterSpace
+from .pairs import as_pairs, as_units
 
 __all__ = ["Likelihood", "as_units"]
-
-
-def as_units(data):
-    """The data units of a `Data`, a `DataUnit` or a list of units, as a list."""
-    inner = getattr(data, "data", None)
-    if isinstance(inner, dict):
-        return list(inner.values())
-    if isinstance(data, (list, tuple)):
-        out = []
-        for d in data:
-            out.extend(as_units(d))
-        return out
-    if hasattr(data, "rsp_drm"):
-        return [data]
-    raise ModelError(f"expected a Data, DataUnit or a list of them, got {type(data).__name__}")
 
 
 class _UnitTerm:
@@ -204,13 +190,7 @@ class Likelihood:
     """
 
     def __init__(self, pairs):
-        if not isinstance(pairs, (list, tuple)) or not pairs:
-            raise ModelError("Likelihood needs a non-empty list of (data, model) pairs")
-        norm = []
-        for i, pair in enumerate(pairs):
-            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise ModelError(f"pair {i} must be (data, model), got {type(pair).__name__}")
-            norm.append((as_units(pair[0]), pair[1]))
+        norm = [(as_units(d), m) for d, m in as_pairs(pairs)]
         self.pairs = norm
         self.space = ParameterSpace(norm)
         self.units = []

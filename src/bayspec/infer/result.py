@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from ..constants import ONE_SIGMA
+
 from ..errors import FitError
 
 __all__ = ["FitResult", "ParDict"]
@@ -190,7 +192,7 @@ class FitResult:
     def _key(self, name):
         return self.values._full(name)
 
-    def interval(self, name, cl=0.6826894921370859):
+    def interval(self, name, cl=ONE_SIGMA):
         """Profile-likelihood interval ``(lo, hi)`` of ``name`` at confidence ``cl``.
 
         The other free parameters are re-minimised at each trial value; the ends are where

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data.unit import KEV_TO_ERG
+from ..constants import KEV_TO_ERG
 from . import _source as src
 from ._style import color, finish_legend, label_axes, log_axes, new_axes
 

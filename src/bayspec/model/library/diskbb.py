@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...constants import H_KEV_S
 from ...parameter import LogUniform
 from ._numerics import _safe_exp
 from ..component import Additive, ParSpec
@@ -11,10 +12,9 @@ from ..component import Additive, ParSpec
 __all__ = ["DiskBlackbody"]
 
 # Photon blackbody 2 E² / (h³ c²) in photons cm⁻² s⁻¹ keV⁻¹ sr⁻¹ per keV² (CODATA 2018).
-_H_KEV_S = 6.62607015e-34 / 1.602176634e-16
 _C_CM_S = 2.99792458e10
 _KPC_CM = 3.0856775814913673e21
-_B0 = 2.0 / (_H_KEV_S**3 * _C_CM_S**2)
+_B0 = 2.0 / (H_KEV_S**3 * _C_CM_S**2)
 #: (8 π / 3) (1 km / 10 kpc)² × 2 / (h³ c²): K = (R_in/km / (D/10 kpc))² cos i.
 DISKBB_CONST = 8.0 * np.pi / 3.0 * (1e5 / (10.0 * _KPC_CM)) ** 2 * _B0
 
