@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import warnings
+import weakref
 
 import numpy as np
 
@@ -30,11 +31,15 @@ from ..constants import KEV_TO_ERG
 from .._atomic import atomic_path
 from .._superdict import SuperDict
 from .. import _hooks
+from ..stat import check_inputs
 from ..errors import (ChannelMismatchError, ConfigError, DataFormatError, ModelNotBoundError,
                       NoticeError, StatisticError)
 from . import grouping as _grp
 from ._info import Info
 from ._resolve import resolve_keyword
+from . import predict as _predict
+from . import simulate as _simulate
+from .fold import UnitFold, plan_key
 from .notice import format_notc, normalize_notc, notice_mask
 from .response import Auxiliary, Redistribution, Response, compose
 from .spectrum import Background, Source, Spectrum
@@ -43,8 +48,6 @@ from .upperlimit import kbn_upper_limit
 __all__ = ["DataUnit"]
 
 DEFAULT_NGRID = 5
-_KNOWN_STATS = ("cstat", "wstat", "pstat", "pgstat", "chi2", "chi2_datavar",
-                "chi2_modelvar", "chi2_gehrels")
 
 
 def _is_none(x):
@@ -62,14 +65,9 @@ def _display(spec):
 
 
 def _check_stat(stat, has_bkg, has_bkg_err, has_src_err, where):
-    """Check the statistic through the ``stat`` layer's registered checker (see `_hooks`)."""
-    if not _hooks.registered("stat_check"):
-        if stat not in _KNOWN_STATS:
-            raise StatisticError(f"unknown statistic {stat!r}; known: {', '.join(_KNOWN_STATS)}",
-                                 key=where)
-        return
+    """Check the statistic name against the unit's parts (`bayspec.stat.check_inputs`)."""
     try:
-        _hooks.call("stat_check", stat, has_bkg, has_bkg_err, has_src_err)
+        check_inputs(stat, has_bkg, has_bkg_err, has_src_err)
     except StatisticError as exc:
         raise StatisticError(f"{exc}", key=where) from None
 
@@ -124,6 +122,8 @@ class DataUnit:
                  grpg=None, rebn=None, time=None, weight=1, *, name=None):
         self._ready = False
         self._cache = {}
+        self._version = 0
+        self._folds = {}
         self._name = name
         self._fit_with = None
         self._warned = set()
@@ -219,6 +219,8 @@ class DataUnit:
         if not self._ready:
             return
         self._cache = {}
+        self._version += 1
+        self._folds = {}
         src, bkg, rsp = self.src_ins, self.bkg_ins, self.rsp_ins
         n_s, n_r = src.nchan, rsp.nchan
         n_b = n_s if bkg is None else bkg.nchan
@@ -511,8 +513,31 @@ class DataUnit:
     @fit_with.setter
     def fit_with(self, model):
         self._fit_with = model
-        self._cache.pop("_cts_to_pht", None)
-        self._cache.pop("_re_cts_to_pht", None)
+
+    @property
+    def selection_version(self):
+        """Counter bumped by every change of the unit's inputs or selection (notice,
+        grouping, quality, rebinning, statistic, counts, weight, time): a fold or kernel
+        built at an older version is stale."""
+        return self._version
+
+    def fold(self, model=None):
+        """The unit's `UnitFold` for ``model`` (default: the bound model).
+
+        Built on first use and cached, keyed by the selection version, the model object
+        and its integration settings (and, for a `BalrogResponse`, the response state); a
+        change to any of them builds a new one.
+        """
+        model = self.fit_with if model is None else model
+        key = (id(model), plan_key(model), self.rsp_ins.state)
+        hit = self._folds.get(key)
+        if hit is not None and hit[0]() is model:
+            return hit[1]
+        if len(self._folds) >= 8:
+            self._folds.clear()
+        fold = UnitFold(self, model)
+        self._folds[key] = (weakref.ref(model), fold)
+        return fold
 
     # ------------------------------------------------------------------ energy grids
     @property
@@ -825,17 +850,17 @@ class DataUnit:
     # ------------------------------------------------------------------ deconvolved spectra
     def _cts_to_pht(self, re=False):
         """Per group: model photon flux integrated over the group's energy range divided by
-        the model's folded count rate in the group (``integrate(ebin) @ corr_rsp_drm``); the
-        group widths cancel, so this is N(E)/C(E) of formulas.md."""
+        the model's folded count rate in the group (the unit's fold, with ``rf``); the group
+        widths cancel, so this is N(E)/C(E) of formulas.md."""
         model = self.fit_with
+        fold = self.fold(model)
         chbin = self.rsp_re_chbin if re else self.rsp_chbin
-        drm = self.corr_rsp_re_drm if re else self.corr_rsp_drm
-        pht = np.asarray(model.integrate(chbin), dtype=np.float64)
-        fold = np.asarray(model.integrate(self.ebin), dtype=np.float64)
-        pht = pht.reshape(-1, chbin.shape[0])[0]
-        fold = fold.reshape(-1, self.nbin)[0] @ drm
+        drm = (self.rsp_re_drm if re else self.rsp_drm)[fold.keep] * self.rsp_ins.factor.value
+        pht = np.asarray(model.integrate(chbin), dtype=np.float64).reshape(-1, chbin.shape[0])[0]
+        v = model.node_values(fold.plan, model.resolve())
+        rate = fold.photon_flux(v)[0] @ drm
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(fold != 0, pht / fold, np.nan)
+            return np.where(rate != 0, pht / rate, np.nan)
 
     def _deconv(self, kind, re, err):
         ratio = self._cts_to_pht(re)
@@ -865,39 +890,40 @@ class DataUnit:
     deconv_re_ergspec_error = property(lambda self: self._deconv("erg", True, True))
 
     # ------------------------------------------------------------------ dataset operations
-    # Model-dependent operations are implemented in bayspec.datasets (reached through
-    # bayspec._hooks); pure-data ones in bayspec.data._masks/_reshape/_summary/_serialize.
+    # Model-dependent operations use the unit's fold (bayspec.data.predict/simulate);
+    # pure-data ones live in bayspec.data._masks/_reshape/_summary/_serialize; plots are
+    # reached through bayspec._hooks (matplotlib loads only when plotting).
     def npred(self):
         """Predicted source + background counts per noticed group (needs a bound model);
-        see `bayspec.datasets.predict.npred`."""
-        return _hooks.call("npred", self)
+        see `bayspec.data.predict.npred`."""
+        return _predict.npred(self)
 
     def npred_signal(self):
         """Predicted source counts per noticed group (model folded through the response)."""
-        return _hooks.call("npred_signal", self)
+        return _predict.npred_signal(self)
 
     def npred_background(self):
         """Predicted background counts in the source region per noticed group (profiled for
         wstat/cstat/pgstat, ``alpha B`` for pstat/chi2, zeros without background)."""
-        return _hooks.call("npred_background", self)
+        return _predict.npred_background(self)
 
     def stat_sum(self):
         """Total fit statistic at the bound model's current parameters."""
-        return _hooks.call("stat_sum", self)
+        return _predict.stat_sum(self)
 
     def stat_array(self):
         """Per-group fit statistic at the current parameters (× weight)."""
-        return _hooks.call("stat_array", self)
+        return _predict.stat_array(self)
 
     def residuals(self, method="diff"):
         """``src_counts - npred`` per group; ``method`` in ``"diff"``, ``"diff/model"``,
         ``"diff/sqrt(model)"``."""
-        return _hooks.call("residuals", self, method)
+        return _predict.residuals(self, method)
 
     def fake(self, random_state=None):
         """A new unit with counts drawn from ``npred`` (this one is left untouched); see
-        `bayspec.datasets.simulate`."""
-        return _hooks.call("fake", self, random_state)
+        `bayspec.data.simulate`."""
+        return _simulate.fake(self, random_state)
 
     def plot_counts(self, *args, **kwargs):
         return _hooks.call("plot_counts", self, *args, **kwargs)
@@ -1007,12 +1033,6 @@ class DataUnit:
             raise DataFormatError(f"the index describes {len(entries)} units; use Data.read",
                                   file=path)
         return from_dict(entries[0], base, unit_cls=cls)
-
-    @classmethod
-    def from_store(cls, store, key, row=None, t=None, **unit_kwargs):
-        """Build a unit from a `bayspec.store` entry (``key``, optional PHA-II ``row`` or
-        time ``t`` choosing the RSP2 matrix); ``unit_kwargs`` as for `DataUnit`."""
-        return _hooks.call("unit_from_store", store, key, row, t, **unit_kwargs)
 
     @classmethod
     def from_pha(cls, path, **kw):

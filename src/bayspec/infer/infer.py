@@ -7,8 +7,9 @@
     result.interval("cpl.Ep", cl=0.9)
     infer.flux(10, 1000, kind="energy")
 
-The likelihood kernel is rebuilt at every `fit` (construction costs about a millisecond per
-unit), so notice, grouping and model-setting changes made between fits are always seen.
+The likelihood kernel stacks the folds the units keep (`DataUnit.fold`) and checks their
+selection versions before every evaluation, so notice, grouping, count and model-setting
+changes are always seen, by `fit`, `sample` and everything else.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Infer:
         units = as_units(data)
         for u in units:
             u.fit_with = model
-        if hasattr(data, "fit_with") and not hasattr(data, "rsp_drm"):
+        if isinstance(getattr(data, "data", None), dict):
             data.fit_with = model  # a Data collection is bound as a whole
         self._pairs.append((units, model))
         self._lik = None
@@ -259,8 +260,10 @@ class Infer:
         except ImportError as exc:  # pragma: no cover - depends on the samplers module
             raise FitError(f"samplers are not available: {exc}") from None
         res = self.result
-        if res is None or res.names != self.free_names:
-            res = self.fit()
+        lik = self.likelihood
+        lik.sync()
+        if res is None or res.names != lik.free_names or res.npoints != lik.npoints:
+            res = self.fit()  # no fit yet, or the data or free parameters changed since
         lik = self.likelihood
         start = np.array([res.values[n] for n in lik.free_names])
         scale = np.array([res.errors[n] for n in lik.free_names])

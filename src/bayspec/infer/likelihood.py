@@ -1,7 +1,7 @@
 """``Likelihood``: the kernel that turns parameter vectors into fit statistics.
 
 Built once from ``[(data, model), ...]``, it precomputes everything that does not depend on
-the parameters (see `bayspec.infer._fold`): noticed, quality-filtered, grouped responses
+the parameters (each unit's `bayspec.data.fold.UnitFold`): noticed, quality-filtered, grouped responses
 folded with the model's integration operator and the source efficiency, and the data terms
 of each unit's statistic (``bayspec.stat``'s ``prepare``). One evaluation of a batch of ``n``
 free-parameter vectors then costs, per model, one evaluation of the model on the union of
@@ -17,9 +17,8 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import ModelError
+from ..data.fold import plan_key
 from ..model.plan import IntegrationPlan
-from ..stat import get_statistic
-from ._fold import UnitFold
 from ._params import ParameterSpace
 from .pairs import as_pairs, as_units
 
@@ -27,26 +26,20 @@ __all__ = ["Likelihood", "as_units"]
 
 
 class _UnitTerm:
-    """One unit's share of an evaluation: node slice, fold, scale factors and statistic."""
+    """One unit's share of an evaluation: its fold, node slice and (replaceable) data terms.
+
+    The fold (`DataUnit.fold`) is the unit's own; the observed counts are copied here so
+    that `Likelihood.replace_counts` can swap them without touching the unit or its fold.
+    """
 
     def __init__(self, index, unit, fold, a, b):
         self.index, self.unit, self.fold, self.a, self.b = index, unit, fold, a, b
         self.name = unit.name
-        self.weight = float(getattr(unit, "weight", 1.0))
-        self.scale_pars = (unit.src_ins.factor, unit.rsp_ins.factor)
-        bkg = getattr(unit, "bkg_ins", None)
-        self.bkg_par = None if bkg is None else bkg.factor
-        self.func = get_statistic(unit.stat)
-        self.S = np.asarray(unit.src_counts, dtype=float)
-        self.sS = _maybe(unit, "src_errors")
-        self.ts = np.asarray(unit.src_efficiency, dtype=float)
-        if bkg is not None:
-            self.B = np.asarray(unit.bkg_counts, dtype=float)
-            self.sB = _maybe(unit, "bkg_errors")
-            self.tb = np.asarray(unit.bkg_efficiency, dtype=float)
-        else:
-            self.B = self.sB = None
-            self.tb = 1.0
+        self.weight = fold.weight
+        self.bkg_par = fold.bkg_par
+        self.func = fold.func
+        self.S, self.sS, self.B, self.sB = fold.S, fold.sS, fold.B, fold.sB
+        self.ts, self.tb = fold.ts, fold.tb
 
     def set_counts(self, S, B=None, sS=None, sB=None):
         """Replace the observed counts (same groups); the owning `_StatBatch` re-prepares."""
@@ -69,28 +62,8 @@ class _UnitTerm:
         Used when that factor is free or not 1 (the data terms then change with it); units
         whose factor is fixed at 1 go through their `_StatBatch`'s prepared statistic.
         """
-        bp = self.bkg_par
-        f = vals[id(bp)] if id(bp) in vals else bp.value
+        f = self.fold.bkg_factor(vals)
         return self.func(self.S, self.B, counts, self.ts, self.tb * f, self.sS, self.sB)
-
-    def scale(self, counts, vals):
-        """Apply the source and response scale factors (a no-op for factors fixed at 1)."""
-        for p in self.scale_pars:
-            v = vals.get(id(p))
-            if v is None:
-                v = p.value
-                if v == 1.0:
-                    continue
-            counts = counts * v
-        return counts
-
-
-def _maybe(unit, attr):
-    try:
-        v = getattr(unit, attr)
-    except (AttributeError, ValueError):
-        return None
-    return None if v is None else np.asarray(v, dtype=float)
 
 
 class _StatBatch:
@@ -184,25 +157,35 @@ class Likelihood:
 
     Notes
     -----
-    The kernel is built from the units and models as they are at construction; after
-    changing noticing, grouping or model settings build a new ``Likelihood``. Freezing,
-    thawing or linking parameters only needs :meth:`refresh`.
+    Each unit contributes its own fold (`DataUnit.fold`); the kernel stacks them. Before
+    every evaluation it checks each unit's ``selection_version`` and the models'
+    integration settings and rebuilds itself when one changed (:meth:`sync`), so notice,
+    grouping or count changes are always seen. Freezing, thawing or linking parameters
+    only needs :meth:`refresh`.
     """
 
     def __init__(self, pairs):
         norm = [(as_units(d), m) for d, m in as_pairs(pairs)]
         self.pairs = norm
         self.space = ParameterSpace(norm)
+        self.rebuilds = 0
+        self._build()
+
+    def _state(self):
+        """What the kernel was built from: each unit's selection version and fold key."""
+        return [(u.selection_version, u.rsp_ins.state, plan_key(m))
+                for units, m in self.pairs for u in units]
+
+    def _build(self):
+        """(Re)build the stacked folds and statistic batches from the units as they are."""
         self.units = []
         groups = {}
-        for k, (units, model) in enumerate(norm):
-            if not hasattr(model, "plan"):
-                raise ModelError(f"pair {k}: {type(model).__name__} is not a bayspec model")
+        for k, (units, model) in enumerate(self.pairs):
             g = groups.get(id(model))
             if g is None:
                 g = groups[id(model)] = _ModelGroup(model, self.space.model_names[k])
             for u in units:
-                fold = UnitFold(u, model)
+                fold = u.fold(model)
                 a, b = g.add_block(fold)
                 term = _UnitTerm(len(self.units), u, fold, a, b)
                 g.terms.append(term)
@@ -221,6 +204,23 @@ class Likelihood:
             keyed.setdefault((t.func.stat_name, t.B is None, t.sS is None, t.sB is None), []).append(t)
         self._batches = [_StatBatch(ts) for ts in keyed.values()]
         self.npoints = int(sum(t.S.size for g in self._groups for t in g.terms))
+        self._built_from = self._state()
+
+    def sync(self) -> bool:
+        """Rebuild if any unit's selection (notice, grouping, quality, counts, ...) or a
+        model's integration settings changed since the kernel was built; True if it did.
+
+        Every evaluation calls it (a comparison of a few integers per unit), so a changed
+        unit is always seen. Counts swapped with `replace_counts` are dropped by a rebuild.
+        """
+        if self._state() == self._built_from:
+            return False
+        fresh = ParameterSpace(self.pairs)
+        if list(fresh.params.items()) != list(self.space.params.items()):
+            self.space = fresh  # a unit gained or lost a scale factor (e.g. a background)
+        self._build()
+        self.rebuilds += 1
+        return True
 
     # ------------------------------------------------------------------ parameters
     @property
@@ -242,6 +242,7 @@ class Likelihood:
     @property
     def dof(self):
         """Degrees of freedom: noticed groups minus free parameters."""
+        self.sync()
         return self.npoints - self.nfree
 
     def refresh(self):
@@ -250,6 +251,7 @@ class Likelihood:
 
     # ------------------------------------------------------------------ evaluation
     def _run(self, theta, per_channel=False, counts_only=False):
+        self.sync()
         th = self.space.as_theta(theta)
         n = th.shape[0]
         vals = self.space.values(th)
@@ -257,7 +259,7 @@ class Likelihood:
         for g in self._groups:
             v = g.model.node_values(g.plan, g.pvals(vals))
             for t in g.terms:
-                counts[t.index] = t.scale(t.fold.counts(v[:, t.a:t.b]), vals)
+                counts[t.index] = t.fold.scale(t.fold.counts(v[:, t.a:t.b]), vals)
         if counts_only:
             return {t.name: counts[t.index] for t in self._terms}
         out = {} if per_channel else np.empty((n, len(self._terms)))

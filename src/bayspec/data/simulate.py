@@ -4,7 +4,7 @@
 touched) whose counts are drawn from the current prediction:
 
 * source counts ``~ Poisson(npred)`` per channel, where ``npred = npred_signal +
-  npred_background`` (`bayspec.datasets.predict`);
+  npred_background`` (`bayspec.data.predict`);
 * background counts, in background-spectrum units, around ``npred_background / alpha``
   (the profiled background for wstat/cstat/pgstat, the observed ``B`` for pstat/chi2):
   ``~ Poisson`` for Poisson backgrounds; ``~ Normal(mean, sigma_B)`` for Gaussian
@@ -29,7 +29,7 @@ import copy
 
 import numpy as np
 
-from .predict import _alpha, _background, npred_signal
+from .predict import npred_signal
 
 __all__ = ["fake", "fake_counts"]
 
@@ -44,11 +44,12 @@ def _rng(random_state):
 
 def _expectations(unit):
     """``(signal, background_src_region, bkg_expected_in_bkg_spectrum or None)`` per group."""
+    fold = unit.fold()
     s = npred_signal(unit)
-    g = _background(unit, s)
+    g = fold.background(s)
     if unit.bkg_ins is None:
         return s, g, None
-    return s, g, g / _alpha(unit)
+    return s, g, g / fold.alpha()
 
 
 def _draw_bkg(unit, mean, sigma, rng, size=None):
@@ -119,8 +120,9 @@ def fake(unit, random_state=None):
     s, g, bmean = _expectations(unit)
     grp = unit.grouping
     model = unit.fit_with
-    flux = np.asarray(model.integrate(unit.ebin), dtype=np.float64).reshape(-1, unit.nbin)[0]
-    folded = flux @ unit.rsp_ins.drm
+    fold = unit.fold()
+    v = model.node_values(fold.plan, model.resolve())
+    folded = fold.photon_flux(v)[0] @ unit.rsp_ins.drm[fold.keep]
     gid, w_sig = _shares(grp, np.maximum(folded, 0.0))
     src_counts = unit.src_ins.counts.copy()
     bkg_counts = None

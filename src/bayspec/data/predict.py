@@ -2,10 +2,11 @@
 
 These are the implementations behind ``unit.npred()``, ``unit.npred_signal()``,
 ``unit.npred_background()``, ``unit.stat_sum()``, ``unit.stat_array()`` and
-``unit.residuals()`` (bound through `bayspec._hooks`). Every array is over the unit's
-**noticed groups** ``(npoint,)``, in counts; the model is ``unit.fit_with`` at its
-parameters' current values, folded by the fit kernel `bayspec.infer.Likelihood` (so scale
-factors ``sf``/``rf`` are applied exactly as in a fit).
+``unit.residuals()``. Every array is over the unit's **noticed groups** ``(npoint,)``, in
+counts; the model is ``unit.fit_with`` at its parameters' current values, folded by the
+unit's own `UnitFold` (`DataUnit.fold`), the same fold the fit kernel
+`bayspec.infer.Likelihood` stacks, so scale factors ``sf``/``rf``/``bf`` are applied exactly
+as in a fit.
 
 Background prediction per statistic (counts expected in the source region):
 
@@ -24,58 +25,35 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError
-from ..infer.likelihood import Likelihood
-from ..stat.profile import pgstat_background, wstat_background
 
 __all__ = ["npred", "npred_signal", "npred_background", "stat_sum", "stat_array",
-           "residuals", "kernel", "RESIDUAL_METHODS"]
+           "residuals", "RESIDUAL_METHODS"]
 
 RESIDUAL_METHODS = ("diff", "diff/model", "diff/sqrt(model)")
 
 
-def kernel(unit):
-    """A one-unit `Likelihood` for ``unit`` and its bound model (`ModelNotBoundError`
-    when none is bound)."""
-    return Likelihood([(unit, unit.fit_with)])
-
-
 def npred_signal(unit):
     """Predicted source counts per noticed group (model folded through the response)."""
-    return np.asarray(kernel(unit).predicted_counts()[unit.name][0], dtype=np.float64)
-
-
-def _alpha(unit):
-    return unit.src_efficiency / (unit.bkg_efficiency * unit.bkg_ins.factor.value)
-
-
-def _background(unit, signal):
-    if unit.bkg_ins is None:
-        return np.zeros_like(signal)
-    alpha = _alpha(unit)
-    stat = str(unit.stat).lower()
-    if stat in ("wstat", "cstat"):
-        return wstat_background(unit.src_counts, unit.bkg_counts, signal, alpha)
-    if stat == "pgstat":
-        return pgstat_background(unit.src_counts, unit.bkg_counts, unit.bkg_errors, signal,
-                                 alpha)
-    return alpha * unit.bkg_counts
+    return np.asarray(unit.fold().signal(unit.fit_with)[0], dtype=np.float64)
 
 
 def npred_background(unit):
     """Predicted background counts in the source region per noticed group (see module
     docstring: profiled for wstat/cstat/pgstat, ``alpha B`` otherwise, 0 without one)."""
-    return _background(unit, npred_signal(unit))
+    return unit.fold().background(npred_signal(unit))
 
 
 def npred(unit):
     """``npred_signal + npred_background`` per noticed group (counts)."""
     s = npred_signal(unit)
-    return s + _background(unit, s)
+    return s + unit.fold().background(s)
 
 
 def stat_array(unit):
     """Per-group statistic (−2 ln likelihood ratio to the saturated model, × weight)."""
-    return np.asarray(kernel(unit).stat_channels()[unit.name][0], dtype=np.float64)
+    f = unit.fold()
+    s = f.signal(unit.fit_with)
+    return np.asarray(f.stat(s)[0] * f.weight, dtype=np.float64)
 
 
 def stat_sum(unit):

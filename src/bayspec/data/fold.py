@@ -1,0 +1,199 @@
+"""`UnitFold`: the one path from a model's node values to a unit's counts and statistic.
+
+For a unit with photon bins ``ebin``, noticed-and-grouped response ``R (nphot, k)`` and
+source efficiency ``t_s`` (s, scalar or per group), the predicted source counts for node
+values ``v (n, m)`` are
+
+    counts = (v @ W) @ (R · t_s) × sf × rf
+
+with ``W (m, nphot)`` the model's integration operator and ``sf``, ``rf`` the unit's source
+and response scale factors. Photon bins whose response row is zero over every noticed
+channel contribute nothing and are dropped before planning. When the plan has about as many
+nodes as bins (exact antiderivatives: m = nphot + 1), or the result is small enough to stay
+in cache, ``W @ R · t_s`` is folded once into a dense ``(m, k)`` matrix and an evaluation is
+a single matmul; when quadrature multiplies the nodes (Simpson: m ≈ order · nphot) the
+sparse ``W`` is applied first so that the dense product stays at the size of the response.
+
+The fold also holds the data terms of the unit's statistic (`bayspec.stat`): observed
+counts, errors and efficiencies over the noticed groups, the statistic function and its
+prepared fast path. A `DataUnit` builds its fold lazily (`DataUnit.fold`) and keeps it until
+its selection changes; the likelihood kernel (`bayspec.infer.Likelihood`) stacks the folds
+of its units, and the unit's own ``npred``/``stat_array``/``residuals``/``fake``/``deconv_*``
+use the same fold, so there is one prediction path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..stat import get_statistic
+from ..stat.profile import pgstat_background, wstat_background
+
+__all__ = ["UnitFold", "plan_key", "FOLD_RATIO", "FOLD_CACHE_ELEMENTS"]
+
+#: Fold W into R when nnodes <= FOLD_RATIO * nbins (dense fold no larger than this factor) ...
+FOLD_RATIO = 1.25
+#: ... or when the folded matrix stays small enough to live in cache (elements, 8 bytes each):
+#: then one small matmul beats a sparse product plus a matmul.
+FOLD_CACHE_ELEMENTS = 1 << 17
+
+
+def plan_key(model):
+    """What a model's integration plan depends on besides the photon bins: its
+    ``integration``, ``quad_method`` and ``quad_order`` settings (a cheap tuple, compared
+    before every kernel evaluation)."""
+    st = model.settings
+    return (st.get("integration"), st.get("quad_method"), st.get("quad_order"))
+
+
+def _array_or_none(unit, attr):
+    try:
+        v = getattr(unit, attr)
+    except (AttributeError, ValueError):
+        return None
+    return None if v is None else np.asarray(v, dtype=float)
+
+
+class UnitFold:
+    """Precomputed map from a model's node values to a unit's predicted counts and statistic.
+
+    Built by `DataUnit.fold` (do not build one directly: the unit caches it and rebuilds it
+    when its selection or the model's integration settings change).
+
+    Attributes
+    ----------
+    ebin : ndarray (nb, 2)
+        Photon bins kept (keV).
+    keep : ndarray of bool (nphot,)
+        Which of the unit's photon bins were kept.
+    plan : IntegrationPlan
+        The model's plan over ``ebin``.
+    folded : bool
+        Whether ``W`` was folded into the matrix.
+    S, sS, B, sB : ndarray (k,) or None
+        Observed source / background counts and their 1σ errors per noticed group (counts).
+    ts, tb : ndarray (k,) or float
+        Source and background efficiencies (s; ``tb`` is 1 without a background).
+    func : callable
+        The unit's statistic (`bayspec.stat.get_statistic`).
+    scale_pars : tuple of Par
+        Source and response scale factors (``sf``, ``rf``).
+    bkg_par : Par or None
+        Background scale factor ``bf``.
+    """
+
+    def __init__(self, unit, model):
+        noticed = np.asarray(unit.noticing, dtype=bool)
+        keep = np.any(unit.rsp_ins.drm[:, noticed] != 0.0, axis=1)
+        if not keep.any():
+            keep[:] = True
+        self.keep = keep
+        R = np.asarray(unit.rsp_drm, dtype=float)[keep]
+        self.ebin = np.asarray(unit.ebin, dtype=float)[keep]
+        self.tarr = None if unit.time is None else np.asarray(unit.tarr, dtype=float)[keep]
+        self.plan = model.plan(self.ebin, self.tarr)
+        self.ts = np.asarray(unit.src_efficiency, dtype=float)
+        Rt = R * self.ts  # (nb, k), ts broadcasts over groups
+        W = self.plan.weights
+        m, nb = W.shape
+        self.folded = m <= FOLD_RATIO * nb or m * Rt.shape[1] <= FOLD_CACHE_ELEMENTS
+        if self.folded:
+            self.matrix = np.ascontiguousarray(np.asarray(W @ Rt))
+            self.wt = None
+        else:
+            self.matrix = np.ascontiguousarray(Rt)
+            self.wt = W.T.tocsr()
+        self.nnodes = m
+        self.ngroups = R.shape[1]
+        # statistic data terms
+        self.stat_name = str(unit.stat)
+        self.func = get_statistic(unit.stat)
+        self.S = np.asarray(unit.src_counts, dtype=float)
+        self.sS = _array_or_none(unit, "src_errors")
+        self.scale_pars = (unit.src_ins.factor, unit.rsp_ins.factor)
+        bkg = unit.bkg_ins
+        self.bkg_par = None if bkg is None else bkg.factor
+        if bkg is not None:
+            self.B = np.asarray(unit.bkg_counts, dtype=float)
+            self.sB = _array_or_none(unit, "bkg_errors")
+            self.tb = np.asarray(unit.bkg_efficiency, dtype=float)
+        else:
+            self.B = self.sB = None
+            self.tb = 1.0
+        self.weight = float(unit.weight)
+        self._prepared = None
+
+    # ------------------------------------------------------------------ counts
+    def counts(self, v):
+        """Predicted source counts ``(n, k)`` from node values ``v (n, m)``, before the
+        scale factors."""
+        if self.folded:
+            return v @ self.matrix
+        return (self.wt @ v.T).T @ self.matrix
+
+    def photon_flux(self, v):
+        """Bin-integrated photon flux ``(n, nb)`` (photons cm⁻² s⁻¹) from node values."""
+        if self.wt is not None:
+            return (self.wt @ v.T).T
+        return np.asarray(v @ self.plan.weights)
+
+    def scale(self, counts, vals=None):
+        """Apply ``sf`` and ``rf`` (``vals``: ``{id(Par): (n, 1) values}`` of a batch; other
+        factors at their current values, skipped when 1)."""
+        vals = vals or {}
+        for p in self.scale_pars:
+            v = vals.get(id(p))
+            if v is None:
+                v = p.value
+                if v == 1.0:
+                    continue
+            counts = counts * v
+        return counts
+
+    def signal(self, model, pvals=None):
+        """Predicted source counts with scale factors, ``(n, k)`` (``n = 1`` at the current
+        parameter values when ``pvals`` is None; ``pvals`` as for ``model.node_values``)."""
+        v = model.node_values(self.plan, model.resolve(pvals))
+        return self.scale(self.counts(v))
+
+    # ------------------------------------------------------------------ statistic
+    def bkg_factor(self, vals=None):
+        """The background scale factor for a batch (``vals``) or its current value."""
+        bp = self.bkg_par
+        if bp is None:
+            return 1.0
+        vals = vals or {}
+        return vals[id(bp)] if id(bp) in vals else bp.value
+
+    def stat(self, counts, vals=None):
+        """Per-group statistic ``(n, k)`` of predicted source counts (unweighted)."""
+        f = self.bkg_factor(vals)
+        if np.ndim(f) == 0 and f == 1.0:
+            if self._prepared is None:
+                self._prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS,
+                                                   self.sB)
+            return self._prepared(counts)
+        return self.func(self.S, self.B, counts, self.ts, self.tb * f, self.sS, self.sB)
+
+    def alpha(self):
+        """``ts / (tb × bf)`` per group at the current ``bf``; None without a background."""
+        if self.B is None:
+            return None
+        return self.ts / (self.tb * self.bkg_factor())
+
+    def background(self, signal):
+        """Predicted background counts in the source region for source counts ``signal``.
+
+        Profiled at ``signal`` for ``wstat``/``cstat`` with a background (`wstat_background`)
+        and for ``pgstat`` (`pgstat_background`); ``alpha × B`` otherwise (the background
+        taken as known, as ``pstat`` and the chi2 family do); zeros without a background.
+        """
+        if self.B is None:
+            return np.zeros_like(signal)
+        alpha = self.alpha()
+        name = self.stat_name.lower()
+        if name in ("wstat", "cstat"):
+            return wstat_background(self.S, self.B, signal, alpha)
+        if name == "pgstat":
+            return pgstat_background(self.S, self.B, self.sB, signal, alpha)
+        return alpha * self.B
