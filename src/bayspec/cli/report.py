@@ -158,6 +158,11 @@ def _fmt(v, nd=4):
     return "nan" if not math.isfinite(v) else f"{v:.{nd}g}"
 
 
+def _status_text(res):
+    """One line on the fit's validity: ``valid``, or what makes it not valid."""
+    return "valid" if res.valid else f"not valid: {res.status}"
+
+
 def _markdown(out, files):
     cfg, res, data = out.config, out.result, out.data
     lines = [f"# bayspec fit: {cfg.name}", "",
@@ -171,11 +176,15 @@ def _markdown(out, files):
     lines += ["", "## Fit", "",
               f"stat/dof = {_fmt(res.stat, 6)}/{res.dof}"
               + (f" = {res.stat / res.dof:.3f}" if res.dof > 0 else ""), "",
-              "| parameter | value | error |", "|---|---|---|"]
+              f"Fit status: **{_status_text(res)}**", "",
+              "| parameter | value | error | at bound |", "|---|---|---|---|"]
     for n in res.names:
-        lines.append(f"| {n} | {_fmt(res.values[n])} | {_fmt(res.errors[n], 2)} |")
-    if getattr(res, "at_limit", None):
-        lines += ["", "At a bound: " + "; ".join(res.at_limit.values())]
+        lim = res.at_limit.get(n)
+        flag = f"{lim['side']} ({_fmt(lim['bound'])})" if lim else ""
+        lines.append(f"| {n} | {_fmt(res.values[n])} | {_fmt(res.errors[n], 2)} | {flag} |")
+    if res.at_limit:
+        lines += ["", "**Warning**: parameters on a bound (their errors are not meaningful; "
+                  "widen the bound or fix the parameter): " + "; ".join(res.limit_messages) + "."]
     if out.posterior is not None:
         lines += ["", f"## Posterior ({cfg.method})", "",
                   "| parameter | median | 68% interval |", "|---|---|---|"]

@@ -19,7 +19,8 @@ def _rows(res):
             lo = res.errors_lo.get(n, float("nan"))
             hi = res.errors_hi.get(n, float("nan"))
             row.append(f"{_fmt(lo)} / +{_fmt(hi)}")
-        row.append(res.at_limit.get(n, "") and "at bound")
+        lim = res.at_limit.get(n)
+        row.append(f"at {lim['side']} bound" if lim else "")
         rows.append(row)
     return rows
 
@@ -33,7 +34,7 @@ def _header(res):
 
 
 def _summary(res):
-    state = "converged" if res.converged else ("valid, at bound" if res.valid else "FAILED")
+    state = "valid" if res.valid else f"NOT VALID ({res.status})"
     return (f"stat = {res.stat:.6g}, dof = {res.dof} (N = {res.npoints}, k = {res.nfree}), "
             f"AIC = {res.aic:.6g}, BIC = {res.bic:.6g}, EDM = {res.edm:.3g}, {state}")
 
@@ -46,7 +47,7 @@ def result_text(res) -> str:
     line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = ["FitResult: " + _summary(res), line(head), line(["-" * w for w in widths])]
     out += [line(r) for r in rows]
-    for msg in res.at_limit.values():
+    for msg in res.limit_messages:
         out.append(f"warning: {msg}")
     if len(res.stat_per_unit) > 1:
         out.append("per unit: " + ", ".join(f"{k} {v:.6g}" for k, v in res.stat_per_unit.items()))
@@ -58,6 +59,6 @@ def result_html(res) -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in _header(res))
     body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in _rows(res))
-    warn = "".join(f"<p style='color:#b00'>{e(m)}</p>" for m in res.at_limit.values())
+    warn = "".join(f"<p style='color:#b00'>{e(m)}</p>" for m in res.limit_messages)
     return (f"<div><p><b>FitResult</b>: {e(_summary(res))}</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{warn}</div>")

@@ -104,7 +104,7 @@ def profile_interval(problem, result, name, cl):
         ylo = _end(prof, delta, -1, e)
         yhi = _end(prof, delta, +1, e)
     finally:
-        problem.lik.space.set(problem.coords.backward(prof.y_best))
+        problem.set(problem.coords.backward(prof.y_best))
     tr = problem.coords.transforms[prof.j]
     return float(tr.backward(ylo)), float(tr.backward(yhi))
 
@@ -119,5 +119,5 @@ def profile_upper_limit(problem, result, name, cl):
     try:
         yhi = _end(prof, delta, +1, e)
     finally:
-        problem.lik.space.set(problem.coords.backward(prof.y_best))
+        problem.set(problem.coords.backward(prof.y_best))
     return float(problem.coords.transforms[prof.j].backward(yhi))

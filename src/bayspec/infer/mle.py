@@ -1,5 +1,9 @@
 """Maximum-likelihood fits with iminuit: MIGRAD, then HESSE, optionally MINOS.
 
+This is the one fitting driver of bayspec: `Infer.fit`, the estimators (flux points with a
+norm held at trial values over the groups of one energy bin) and the batch runner (several
+starts) all build a `FitProblem` and call `FitProblem.fit` (or `fit_mle`).
+
 The minimiser works in fit coordinates (`bayspec.infer._transform`): log10 for parameters
 with `LogUniform`/`LogNormal` priors, the value itself otherwise. Bounds become iminuit
 limits in those coordinates when they are finite and of moderate extent; without limits a
@@ -13,6 +17,10 @@ Methods in Experimental Physics*, 2nd ed., World Scientific 2006, ch. 9; iminuit
 documentation, https://scikit-hep.org/iminuit). Covariances are mapped back to parameter
 values with the Jacobian of the fit coordinates; MINOS ends are mapped exactly (the profile
 likelihood is invariant under monotonic reparametrisation).
+
+A fit is *valid* when MIGRAD's minimum is valid and no parameter ended on a bound (see
+`FitResult`); a parameter on a bound has no symmetric error and the minimum is not a
+stationary point, so a result there is reported, flagged, never silently "valid".
 """
 
 from __future__ import annotations
@@ -31,30 +39,61 @@ __all__ = ["FitProblem", "fit_mle"]
 MAX_LIMIT_RANGE = 1e4
 #: Penalty scale for steps outside the bounds when no iminuit limit guards them.
 _PENALTY = 1e8
+#: Stand-in for an infinite fit-coordinate limit when start points are drawn.
+_OPEN_RANGE = 1e3
 
 
 class FitProblem:
-    """The statistic of a `Likelihood` as a function of fit coordinates.
+    """A statistic of a `Likelihood` as a function of fit coordinates.
 
     Parameters
     ----------
     lik : Likelihood
-        The kernel; its free parameters (``lik.free_names``) are the fit variables.
+        The kernel; its free parameters (``lik.free_names``) are the fit variables, except
+        those in ``fixed``.
+    fixed : dict or iterable of str, optional
+        Free parameters held at a value during the fit: ``{name: value}`` (external units)
+        or names (held at their current values). They keep their column in ``theta`` (the
+        statistic sees them) but are not varied; `set_fixed` changes their values.
+    stat : callable, optional
+        Batched statistic ``f(theta (n, lik.nfree)) -> (n,)`` (−2 ln L) over *all* the
+        likelihood's free parameters, e.g. a sum of ``lik.stat_channels(theta)`` over a
+        subset of groups. Default ``lik.evaluate`` (the total statistic).
 
     Attributes
     ----------
     names : list of str
-        Free-parameter names (columns of ``theta``).
+        The varied parameters (columns of the fit coordinates ``y``).
     coords : Coordinates
-        Fit-coordinate transforms of the free parameters.
+        Fit-coordinate transforms of the varied parameters.
     """
 
-    def __init__(self, lik):
+    def __init__(self, lik, *, fixed=None, stat=None):
         self.lik = lik
-        self.names = list(lik.free_names)
-        if not self.names:
+        all_names = list(lik.free_names)
+        if not all_names:
             raise FitError("nothing to fit: every parameter is frozen or linked")
-        self.pars = list(lik.free_params.values())
+        if fixed is None:
+            fixed = {}
+        elif not isinstance(fixed, dict):
+            fixed = {n: None for n in fixed}
+        unknown = [k for k in fixed if k not in all_names]
+        if unknown:
+            raise FitError(f"fixed: {', '.join(map(repr, unknown))} not free parameters; "
+                           f"free: {', '.join(all_names)}")
+        self.all_names = all_names
+        self._jvar = np.array([j for j, n in enumerate(all_names) if n not in fixed], dtype=int)
+        self._jfix = np.array([all_names.index(k) for k in fixed], dtype=int)
+        self.names = [all_names[j] for j in self._jvar]
+        if not self.names:
+            raise FitError("nothing to fit: every free parameter is held fixed")
+        cur = lik.space.current()
+        self._xfix = np.array([cur[all_names.index(k)] if v is None else float(v)
+                               for k, v in fixed.items()], dtype=float)
+        self._stat = lik.evaluate if stat is None else stat
+        self.custom_stat = stat is not None
+        free = list(lik.free_params.values())
+        self.pars = [free[j] for j in self._jvar]
         self.coords = Coordinates(self.pars)
         self.bounds = self.coords.bounds
         lim = self.coords.limits
@@ -62,13 +101,45 @@ class FitProblem:
         self.use_limits = np.isfinite(width) & (width <= MAX_LIMIT_RANGE)
         self.nfcn = 0
 
+    # ------------------------------------------------------------------ fixed parameters
+    @property
+    def fixed(self) -> dict:
+        """``{name: value}`` of the parameters held fixed."""
+        return {self.all_names[j]: float(v) for j, v in zip(self._jfix, self._xfix)}
+
+    def set_fixed(self, values):
+        """Change the values of held parameters: ``{name: value}``."""
+        names = [self.all_names[j] for j in self._jfix]
+        for k, v in dict(values).items():
+            if k not in names:
+                raise FitError(f"{k!r} is not held fixed in this problem; fixed: {', '.join(names)}")
+            self._xfix[names.index(k)] = float(v)
+
+    def full(self, X):
+        """Rows ``theta (n, lik.nfree)`` from varied values ``X (n, len(names))``."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if self._jfix.size == 0:
+            return X
+        th = np.empty((X.shape[0], len(self.all_names)))
+        th[:, self._jvar] = X
+        th[:, self._jfix] = self._xfix
+        return th
+
+    def current(self):
+        """Current values of the varied parameters ``(len(names),)``."""
+        return self.lik.space.current()[self._jvar]
+
+    def set(self, x):
+        """Put varied values ``x`` (and the fixed values) into the parameters."""
+        self.lik.space.set(self.full(x)[0])
+
     # ------------------------------------------------------------------ statistic
     def stat_x(self, X):
         """Statistic for external values ``X (n, p)``, outside-bound rows penalised."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         lo, hi = self.bounds[:, 0], self.bounds[:, 1]
         Xc = np.clip(X, lo, hi)
-        out = self.lik.evaluate(Xc)
+        out = np.asarray(self._stat(self.full(Xc)), dtype=float)
         if np.any(Xc != X):
             scale = np.where(np.isfinite(hi - lo), hi - lo, 1.0)
             out = out + _PENALTY * np.sum(((X - Xc) / scale) ** 2, axis=1)
@@ -117,14 +188,16 @@ class FitProblem:
             m.errors[j] = _initial_step(y0[j], lim[j], self.coords.log[j])
         return m
 
-    def start(self, start=None):
-        """Fit coordinates of the start point: ``start`` (dict or array) or current values."""
-        x = self.lik.space.current()
+    # ------------------------------------------------------------------ start points
+    def start_values(self, start=None):
+        """External start values: ``start`` (dict or array) or the current values, checked."""
+        x = self.current()
         if start is not None:
             if isinstance(start, dict):
                 for k, v in start.items():
                     if k not in self.names:
-                        raise FitError(f"start: {k!r} is not a free parameter; free: {', '.join(self.names)}")
+                        raise FitError(f"start: {k!r} is not a varied parameter; varied: "
+                                       f"{', '.join(self.names)}")
                     x[self.names.index(k)] = float(v)
             else:
                 x = np.asarray(start, dtype=float).ravel()
@@ -134,10 +207,56 @@ class FitProblem:
         bad = [f"{n} = {v:g} outside [{a:g}, {b:g}]" for n, v, a, b in zip(self.names, x, lo, hi) if not a <= v <= b]
         if bad:
             raise FitError("start point outside the bounds: " + "; ".join(bad))
-        return self.coords.forward(x)
+        return x
 
+    def start(self, start=None):
+        """Fit coordinates of the start point (see `start_values`)."""
+        return self.coords.forward(self.start_values(start))
+
+    def screen(self, x0, n_starts, seed=0):
+        """The best of ``x0`` and ``n_starts`` random points, scored in one batched call.
+
+        The points are drawn uniformly in fit coordinates within the bounds (log-uniform
+        for parameters fitted in log10, i.e. draws from a `Uniform`/`LogUniform` prior over
+        the bounds; an open end is replaced by ±1000 in fit coordinates), with a seeded
+        generator, so the start does not depend on where the fit runs.
+
+        Returns
+        -------
+        ndarray (p,)
+            External values of the best point, clipped to the bounds.
+
+        Raises
+        ------
+        FitError
+            The statistic is not finite at any point.
+        """
+        lim = self.coords.limits
+        rows = [self.coords.forward(np.asarray(x0, dtype=float))[None, :]]
+        if n_starts > 0:
+            rng = np.random.default_rng(seed)
+            flo = np.where(np.isfinite(lim[:, 0]), lim[:, 0], -_OPEN_RANGE)
+            fhi = np.where(np.isfinite(lim[:, 1]), lim[:, 1], _OPEN_RANGE)
+            rows.append(rng.uniform(flo, fhi, size=(int(n_starts), len(self.names))))
+        X = self.coords.backward(np.vstack(rows))
+        with np.errstate(all="ignore"):
+            s = np.asarray(self._stat(self.full(X)), dtype=float)
+        self.nfcn += X.shape[0]
+        s = np.where(np.isfinite(s), s, np.inf)
+        if not np.isfinite(s).any():
+            raise FitError("the statistic is not finite at any start point")
+        return np.clip(X[int(np.argmin(s))], self.bounds[:, 0], self.bounds[:, 1])
+
+    # ------------------------------------------------------------------ bounds
     def at_limit(self, y, err_y):
-        """Names of parameters whose best fit sits on a bound, with a message each."""
+        """Parameters whose best fit sits on a bound.
+
+        Returns
+        -------
+        dict
+            ``{name: {"side": "lower"|"upper", "bound": value, "message": text}}`` (bound in
+            external units), empty when no parameter is on a bound.
+        """
         out = {}
         lim = self.coords.limits
         for j, n in enumerate(self.names):
@@ -146,10 +265,61 @@ class FitProblem:
                     continue
                 tol = max(1e-6 * (1.0 + abs(edge)), 1e-3 * (err_y[j] if np.isfinite(err_y[j]) else 0.0))
                 if abs(y[j] - edge) <= tol or (side == "lower" and y[j] < edge) or (side == "upper" and y[j] > edge):
-                    b = self.bounds[j, 0 if side == "lower" else 1]
+                    b = float(self.bounds[j, 0 if side == "lower" else 1])
                     unit = self.pars[j].unit
-                    out[n] = f"{n} hit its {side} bound {b:g}{' ' + unit if unit else ''}"
+                    out[n] = {"side": side, "bound": b,
+                              "message": f"{n} hit its {side} bound {b:g}{' ' + unit if unit else ''}"}
         return out
+
+    # ------------------------------------------------------------------ the fit
+    def fit(self, start=None, *, n_starts=0, seed=0, strategy=1, minos=False, tol=1e-3,
+            hesse=True, raise_on_failure=True, batched_grad=False):
+        """Minimise the statistic; return a `FitResult` and leave the best fit in the Pars.
+
+        Parameters are those of `fit_mle`.
+        """
+        from .result import FitResult
+
+        x0 = self.start_values(start)
+        if n_starts:
+            x0 = self.screen(x0, n_starts, seed)
+        y0 = self.coords.forward(x0)
+        m = self.minuit(y0, strategy=strategy, tol=tol, batched_grad=batched_grad)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.migrad()
+            if m.fmin.is_valid and hesse:
+                m.hesse()
+        y = np.array(m.values, dtype=float)
+        cov_y = np.array(m.covariance, dtype=float) if m.covariance is not None else np.full((len(y),) * 2, np.nan)
+        err_y = np.sqrt(np.clip(np.diag(cov_y), 0, None))
+        limits = self.at_limit(y, err_y)
+        x = np.clip(self.coords.backward(y), self.bounds[:, 0], self.bounds[:, 1])
+        self.set(x)
+        fmin = m.fmin
+        if raise_on_failure and not (fmin.is_valid and not limits):
+            reason = ("; ".join(v["message"] for v in limits.values()) if limits
+                      else f"MIGRAD failed: {_status(fmin)}")
+            raise FitError(reason)
+        merr = None
+        if minos and fmin.is_valid:
+            which = self.names if minos is True else list(minos)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                m.minos(*which)
+            merr = {}
+            for n in which:
+                me = m.merrors[n]
+                j = self.names.index(n)
+                xl = self.coords.backward(np.where(np.arange(len(y)) == j, y + me.lower, y))[j]
+                xh = self.coords.backward(np.where(np.arange(len(y)) == j, y + me.upper, y))[j]
+                merr[n] = (float(xl - x[j]), float(xh - x[j]), bool(me.is_valid))
+            self.set(x)
+        return FitResult.from_fit(self.lik, self, y, cov_y, fmin, limits, merr)
+
+    def stat_at(self, x):
+        """The statistic at varied values ``x (p,)`` (no penalty: ``x`` inside the bounds)."""
+        return float(np.asarray(self._stat(self.full(x)), dtype=float).ravel()[0])
 
 
 def _initial_step(y, lim, log):
@@ -174,24 +344,36 @@ def _status(fmin):
     return "; ".join(flags) or "invalid minimum"
 
 
-def fit_mle(lik, *, start=None, strategy=1, minos=False, tol=1e-3, raise_on_failure=True,
-            batched_grad=False):
+def fit_mle(lik, *, start=None, fixed=None, stat=None, n_starts=0, seed=0, strategy=1,
+            minos=False, tol=1e-3, hesse=True, raise_on_failure=True, batched_grad=False):
     """Fit ``lik`` by maximum likelihood; return a `FitResult` and leave the best fit in the Pars.
 
     Parameters
     ----------
     lik : Likelihood
     start : dict or array, optional
-        Start values (external units) of the free parameters; default their current values.
+        Start values (external units) of the varied parameters; default their current values.
+    fixed : dict or iterable of str, optional
+        Free parameters held at a value (``{name: value}``) or at their current values
+        (names); see `FitProblem`.
+    stat : callable, optional
+        Batched statistic ``f(theta (n, lik.nfree)) -> (n,)`` to minimise instead of the
+        total (e.g. the groups of one energy bin); see `FitProblem`.
+    n_starts, seed : int
+        Screen the start and ``n_starts`` seeded random points (`FitProblem.screen`, one
+        batched call) and fit from the best (default 0: fit from the start).
     strategy : {0, 1, 2}
         Minuit strategy (more derivative evaluations for higher values).
     minos : bool or list of str
-        Run MINOS for all (True) or the named free parameters.
+        Run MINOS for all (True) or the named varied parameters.
     tol : float
         MIGRAD tolerance; the EDM goal is ``0.002 * tol`` (statistic units).
+    hesse : bool
+        Run HESSE after a valid MIGRAD (default); without it the covariance is MIGRAD's.
     raise_on_failure : bool
         Raise `FitError` for an invalid minimum or a parameter at a bound (default); with
-        False the `FitResult` is returned with ``valid``/``at_limit`` telling what happened.
+        False the `FitResult` is returned with ``valid``, ``minimum_valid`` and ``at_limit``
+        telling what happened.
     batched_grad : bool
         Give MIGRAD a central-difference gradient computed in one batched kernel call
         (fewer sequential evaluations on large problems; HESSE is unchanged).
@@ -201,40 +383,7 @@ def fit_mle(lik, *, start=None, strategy=1, minos=False, tol=1e-3, raise_on_fail
     FitError
         The minimum is invalid or a parameter ended on a bound; the message names them.
     """
-    from .result import FitResult
-
-    problem = FitProblem(lik)
-    y0 = problem.start(start)
-    m = problem.minuit(y0, strategy=strategy, tol=tol, batched_grad=batched_grad)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m.migrad()
-        if m.fmin.is_valid:
-            m.hesse()
-    y = np.array(m.values, dtype=float)
-    cov_y = np.array(m.covariance, dtype=float) if m.covariance is not None else np.full((len(y),) * 2, np.nan)
-    err_y = np.sqrt(np.clip(np.diag(cov_y), 0, None))
-    limits = problem.at_limit(y, err_y)
-    lo, hi = problem.bounds[:, 0], problem.bounds[:, 1]
-    x = np.clip(problem.coords.backward(y), lo, hi)
-    lik.space.set(x)
-    fmin = m.fmin
-    valid = bool(fmin.is_valid) and not limits
-    if raise_on_failure and not valid:
-        reason = "; ".join(limits.values()) if limits else f"MIGRAD failed: {_status(fmin)}"
-        raise FitError(f"fit failed: {reason}")
-    merr = None
-    if minos and fmin.is_valid:
-        which = problem.names if minos is True else list(minos)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            m.minos(*which)
-        merr = {}
-        for n in which:
-            me = m.merrors[n]
-            j = problem.names.index(n)
-            xl = problem.coords.backward(np.where(np.arange(len(y)) == j, y + me.lower, y))[j]
-            xh = problem.coords.backward(np.where(np.arange(len(y)) == j, y + me.upper, y))[j]
-            merr[n] = (float(xl - x[j]), float(xh - x[j]), bool(me.is_valid))
-        lik.space.set(x)
-    return FitResult.from_fit(lik, problem, y, cov_y, fmin, limits, merr, valid=valid)
+    problem = FitProblem(lik, fixed=fixed, stat=stat)
+    return problem.fit(start, n_starts=n_starts, seed=seed, strategy=strategy, minos=minos,
+                       tol=tol, hesse=hesse, raise_on_failure=raise_on_failure,
+                       batched_grad=batched_grad)

@@ -62,6 +62,26 @@ def _finite_or_none(v):
     return v if math.isfinite(v) else None
 
 
+def _limits(at_limit) -> dict:
+    """``at_limit`` in its one form, ``{name: {"side", "bound", "message"}}``.
+
+    A plain message (the form of results saved by older versions) is kept as the message,
+    with the side read from it and an unknown bound.
+    """
+    out = {}
+    for name, v in dict(at_limit or {}).items():
+        if isinstance(v, dict):
+            b = v.get("bound")
+            out[name] = {"side": str(v.get("side", "")),
+                         "bound": float("nan") if b is None else float(b),
+                         "message": str(v.get("message") or f"{name} hit its {v.get('side')} bound {b}")}
+        else:
+            msg = str(v)
+            side = "lower" if "lower" in msg else ("upper" if "upper" in msg else "")
+            out[name] = {"side": side, "bound": float("nan"), "message": msg}
+    return out
+
+
 class FitResult:
     """Outcome of `bayspec.infer.mle.fit_mle` (normally via ``Infer.fit``).
 
@@ -85,16 +105,25 @@ class FitResult:
     dof, npoints, nfree : int
     aic, bic : float
         ``stat + 2k`` and ``stat + k ln N`` (relative to the saturated model).
-    valid, converged : bool
-        Minuit's valid-minimum flag and ``valid`` with no parameter at a bound.
+    valid : bool
+        The one meaning of "valid" everywhere in bayspec: MIGRAD's minimum is valid
+        (``minimum_valid``) **and** no parameter ended on a bound (``at_limit`` empty). A
+        parameter on a bound has no symmetric error and the statistic is not stationary
+        there, so such a result is reported (values, statistic) but flagged, not valid.
+    minimum_valid : bool
+        Minuit's valid-minimum flag alone (EDM below goal, covariance positive definite,
+        no call limit reached).
     at_limit : dict
-        ``{name: message}`` for parameters that ended on a bound.
+        ``{name: {"side": "lower"|"upper", "bound": value, "message": text}}`` for
+        parameters that ended on a bound (``bound`` in parameter units); empty otherwise.
+    converged : bool
+        The same as ``valid`` (an older name, kept for existing code).
     edm : float
         Estimated distance to minimum. ``nfcn``: number of statistic evaluations.
     """
 
     def __init__(self, *, names, values, errors, covariance, stat, stat_per_unit, dof, npoints,
-                 valid, converged, at_limit=None, edm=float("nan"), nfcn=0, errors_lo=None,
+                 minimum_valid, at_limit=None, edm=float("nan"), nfcn=0, errors_lo=None,
                  errors_hi=None, minos_valid=None, params=None, fit_coords=None, transforms=None,
                  fit_covariance=None, problem=None):
         self.names = list(names)
@@ -106,9 +135,9 @@ class FitResult:
         self.dof = int(dof)
         self.npoints = int(npoints)
         self.nfree = len(self.names)
-        self.valid = bool(valid)
-        self.converged = bool(converged)
-        self.at_limit = dict(at_limit or {})
+        self.minimum_valid = bool(minimum_valid)
+        self.at_limit = _limits(at_limit)
+        self.valid = self.minimum_valid and not self.at_limit
         self.edm = float(edm)
         self.nfcn = int(nfcn)
         self.errors_lo = None if errors_lo is None else ParDict(errors_lo)
@@ -121,9 +150,29 @@ class FitResult:
         self._problem = problem
         self._intervals = {}
 
+    @property
+    def converged(self) -> bool:
+        """The same as ``valid`` (kept for code written against the older name)."""
+        return self.valid
+
+    @property
+    def limit_messages(self) -> list:
+        """One line per parameter on a bound, e.g. ``"cpl.Ep hit its upper bound 1e+04 keV"``."""
+        return [v["message"] for v in self.at_limit.values()]
+
+    @property
+    def status(self) -> str:
+        """``"valid"``, ``"at bound: <names>"`` or ``"invalid minimum"`` (what went wrong first)."""
+        if not self.minimum_valid:
+            return "invalid minimum"
+        if self.at_limit:
+            return "at bound: " + ", ".join(f"{n} ({v['side']})" for n, v in self.at_limit.items())
+        return "valid"
+
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_fit(cls, lik, problem, y, cov_y, fmin, limits, merr, *, valid):
+    def from_fit(cls, lik, problem, y, cov_y, fmin, limits, merr):
+        """The result of `FitProblem.fit` (parameters already at the best fit)."""
         names = problem.names
         x = np.array([p.value for p in problem.pars])
         cov = problem.coords.covariance_to_external(y, cov_y)
@@ -133,10 +182,14 @@ class FitResult:
             kw["errors_lo"] = {n: v[0] for n, v in merr.items()}
             kw["errors_hi"] = {n: v[1] for n, v in merr.items()}
             kw["minos_valid"] = {n: v[2] for n, v in merr.items()}
+        if problem.custom_stat:  # a partial statistic: no per-unit split
+            stat, per_unit = problem.stat_at(x), {}
+        else:
+            stat, per_unit = lik.stat(), lik.stat_per_unit()
         return cls(names=names, values=dict(zip(names, map(float, x))),
-                   errors=dict(zip(names, map(float, err))), covariance=cov, stat=lik.stat(),
-                   stat_per_unit=lik.stat_per_unit(), dof=lik.dof, npoints=lik.npoints,
-                   valid=bool(fmin.is_valid), converged=valid, at_limit=limits, edm=fmin.edm,
+                   errors=dict(zip(names, map(float, err))), covariance=cov, stat=stat,
+                   stat_per_unit=per_unit, dof=lik.npoints - len(names), npoints=lik.npoints,
+                   minimum_valid=bool(fmin.is_valid), at_limit=limits, edm=fmin.edm,
                    nfcn=problem.nfcn, params={k: float(p.value) for k, p in lik.params.items()},
                    fit_coords=y, transforms=[t.name for t in problem.coords.transforms],
                    fit_covariance=cov_y, problem=problem, **kw)
@@ -169,7 +222,11 @@ class FitResult:
         return t
 
     def table(self):
-        """Parameters as an astropy Table: name, value, error (and MINOS errors, intervals)."""
+        """Parameters as an astropy Table: name, value, error (MINOS errors), ``at_limit``.
+
+        ``at_limit`` is ``"lower"``/``"upper"`` for a parameter on that bound, else ``""``;
+        the table's meta holds ``valid``, ``minimum_valid`` and the bound messages.
+        """
         from astropy.table import Table
 
         t = Table()
@@ -179,7 +236,11 @@ class FitResult:
         if self.errors_lo is not None:
             t["minos_lo"] = [self.errors_lo.get(n, np.nan) for n in self.names]
             t["minos_hi"] = [self.errors_hi.get(n, np.nan) for n in self.names]
-        t["at_limit"] = [n in self.at_limit for n in self.names]
+        t["at_limit"] = [self.at_limit[n]["side"] if n in self.at_limit else "" for n in self.names]
+        t.meta["valid"] = self.valid
+        t.meta["minimum_valid"] = self.minimum_valid
+        if self.at_limit:
+            t.meta["at_limit"] = self.limit_messages
         return t
 
     # ------------------------------------------------------------------ profile intervals
@@ -228,7 +289,9 @@ class FitResult:
             "covariance": mat(self.covariance),
             "stat": self.stat, "stat_per_unit": self.stat_per_unit,
             "dof": self.dof, "npoints": self.npoints,
-            "valid": self.valid, "converged": self.converged, "at_limit": self.at_limit,
+            "valid": self.valid, "minimum_valid": self.minimum_valid,
+            "at_limit": {k: {"side": v["side"], "bound": _finite_or_none(v["bound"]),
+                             "message": v["message"]} for k, v in self.at_limit.items()},
             "edm": _finite_or_none(self.edm), "nfcn": self.nfcn,
             "params": {k: _finite_or_none(v) for k, v in self.params.items()},
             "transforms": self.transforms,
@@ -244,7 +307,11 @@ class FitResult:
 
     @classmethod
     def from_dict(cls, d: dict) -> "FitResult":
-        """Rebuild from `to_dict` output (profile intervals then need a refit)."""
+        """Rebuild from `to_dict` output (profile intervals then need a refit).
+
+        Dicts written before ``minimum_valid`` existed (where ``valid`` was Minuit's flag and
+        ``at_limit`` held messages) are read with their meaning kept.
+        """
 
         def num(v):
             return float("nan") if v is None else float(v)
@@ -255,7 +322,7 @@ class FitResult:
         return cls(names=d["names"], values={k: num(v) for k, v in d["values"].items()},
                    errors={k: num(v) for k, v in d["errors"].items()}, covariance=mat(d["covariance"]),
                    stat=d["stat"], stat_per_unit=d["stat_per_unit"], dof=d["dof"], npoints=d["npoints"],
-                   valid=d["valid"], converged=d["converged"], at_limit=d.get("at_limit"),
+                   minimum_valid=d.get("minimum_valid", d["valid"]), at_limit=d.get("at_limit"),
                    edm=num(d.get("edm")), nfcn=d.get("nfcn", 0), errors_lo=d.get("errors_lo"),
                    errors_hi=d.get("errors_hi"), minos_valid=d.get("minos_valid"),
                    params={k: num(v) for k, v in d.get("params", {}).items()},
