@@ -1,7 +1,8 @@
 """Write OGIP responses: RMF/RSP/RSP2 (`write_rmf`) and ARF (`write_arf`).
 
 Format: OGIP CAL/GEN/92-002. The matrix rows are stored as the runs of non-zero values
-(N_GRP groups starting at F_CHAN with N_CHAN channels), either as variable-length arrays
+(N_GRP groups starting at F_CHAN with N_CHAN channels, packed by
+`bayspec.io.matrix_codec.compact`), either as variable-length arrays
 (``compact=True``) or as fixed-width columns padded with zeros.
 """
 
@@ -13,6 +14,7 @@ from astropy.io import fits
 from ..errors import DataFormatError
 from ._write import copy_keywords, ebounds_hdu, float_format, int_format, write_hdus
 from .containers import ArfCurve, RmfMatrix
+from . import matrix_codec as _codec
 
 __all__ = ["write_rmf", "write_arf"]
 
@@ -20,24 +22,6 @@ __all__ = ["write_rmf", "write_arf"]
 def _check(cond, message, path, hdu, key=None):
     if not cond:
         raise DataFormatError(message, file=path, hdu=hdu, key=key)
-
-
-def _runs(matrix):
-    """Non-zero runs of every row: (ngrp, fchan-per-row, nchan-per-row, values-per-row)."""
-    nz = matrix != 0
-    prev = np.zeros_like(nz)
-    prev[:, 1:] = nz[:, :-1]
-    nxt = np.zeros_like(nz)
-    nxt[:, :-1] = nz[:, 1:]
-    sr, sc = np.nonzero(nz & ~prev)  # run starts, row-major order
-    er, ec = np.nonzero(nz & ~nxt)  # run ends (inclusive), same order
-    nphot = matrix.shape[0]
-    ngrp = np.bincount(sr, minlength=nphot)
-    splits = np.cumsum(ngrp)[:-1]
-    fchan = np.split(sc, splits)
-    nchan = np.split(ec - sc + 1, splits)
-    values = np.split(matrix[nz], np.cumsum(nz.sum(axis=1))[:-1])
-    return ngrp, fchan, nchan, values
 
 
 def _matrix_hdu(rmf, path, compact, nchan_expected):
@@ -51,8 +35,8 @@ def _matrix_hdu(rmf, path, compact, nchan_expected):
     _check(lo.shape == (nphot,) and hi.shape == (nphot,), "energy bins disagree with matrix rows",
            path, hdu_name, "ENERG_LO")
     first = int(rmf.first_channel)
-    ngrp, fch, nch, vals = _runs(m)
-    fch = [f + first for f in fch]
+    ngrp, fch, nch, vals = _codec.compact(m, first)
+    fch, nch, vals = _codec.split_rows(ngrp, fch, nch, vals)
     mfmt = float_format(m)
     last = first + nchan - 1
     ifmt = int_format(np.array([first, last, nchan]))

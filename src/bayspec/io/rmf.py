@@ -3,7 +3,7 @@
 Format: OGIP CAL/GEN/92-002 §3.1. Each row (photon bin ENERG_LO..ENERG_HI keV) stores
 N_GRP channel groups starting at F_CHAN with N_CHAN channels; the MATRIX values of the
 groups are packed one after the other. Columns may be fixed-length or variable-length.
-The dense matrix is built with vectorised index arithmetic (no per-element Python loop).
+The dense matrix is built by the one codec of `bayspec.io.matrix_codec` (`expand`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from ._columns import Table, find_hdus, hdu_label, in_hdu, numbered_hdus
 from ._energy import check_photon_bins, read_ebounds
 from ._source import open_fits, parse_source
 from .containers import RmfMatrix
+from .matrix_codec import expand
 
 __all__ = ["read_rmf", "list_matrices"]
 
@@ -288,22 +289,8 @@ def _dense(tab, groups, nphot, nchan, first):
         flat = arr.reshape(-1)
         row_base = np.arange(nphot, dtype=np.int64) * width
 
-    dense = np.zeros((nphot, nchan), dtype=np.float64)
-    total = int(nch.sum())
-    if total == 0:
-        return dense
-    out = dense.reshape(-1)
     gstart = np.cumsum(nch) - nch  # first element of each group in the packed stream
     row_first_elem = np.cumsum(per_row) - per_row
-    src_start = row_base[rows] + gstart - row_first_elem[rows]
-    dst_start = rows * nchan + (fchan - first)
-    if len(nch) * 16 <= total:
-        # few long groups (the usual case): one slice copy per group
-        for s0, d0, n in zip(src_start.tolist(), dst_start.tolist(), nch.tolist()):
-            out[d0 : d0 + n] = flat[s0 : s0 + n]
-        return dense
-    # many short groups: element-wise index arithmetic, fully vectorised
-    grp = np.repeat(np.arange(len(nch)), nch)
-    k = np.arange(total) - gstart[grp]
-    out[dst_start[grp] + k] = flat[src_start[grp] + k]
-    return dense
+    offsets = row_base[rows] + gstart - row_first_elem[rows]
+    ngrp = np.bincount(rows, minlength=nphot)
+    return expand(ngrp, fchan, nch, flat, nchan, first, offsets=offsets)
