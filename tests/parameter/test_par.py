@@ -100,3 +100,21 @@ def test_repr_and_copy():
     q.value = 3.0
     assert p.value == 2.0 and q.name == "kT" and q.prior == p.prior
     assert p != q and p == p
+
+
+def test_update_is_checked_as_a_whole():
+    p = Par(300.0, LogUniform(1, 1e5), name="ep")
+    p.update(value=5000.0, prior=Normal(1000, 2000), bounds=(10, 1e4))
+    assert (p.value, p.prior, p.bounds) == (5000.0, Normal(1000, 2000), (10.0, 1e4))
+    p.update(prior=LogUniform(1, 1e6))  # bounds default to the new prior's support
+    assert p.bounds == (1.0, 1e6)
+    for bad in ({"bounds": (0.1, 10)}, {"value": 2e6}, {"bounds": (1, 100)},
+                {"prior": LogUniform(1, 10)}, {"prior": "uniform"}):
+        with pytest.raises(ParameterError, match="ep"):
+            p.update(**bad)
+        assert (p.value, p.prior, p.bounds) == (5000.0, LogUniform(1, 1e6), (1.0, 1e6))
+    q = Par(1.0, Uniform(0, 5)).link(p)
+    with pytest.raises(ParameterError, match="linked"):
+        q.update(value=2.0)
+    q.update(bounds=(0, 4))  # a linked parameter still takes new limits
+    assert q.bounds == (0.0, 4.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from ..errors import ConfigError, ModelError
+from ..parameter import apply_settings, parse_settings
 
 __all__ = ["Template", "as_template"]
 
@@ -34,8 +35,11 @@ class Template:
     method : {"mle"}
         Fit method (maximum likelihood with iminuit).
     params : dict
-        Parameter settings by name (``"cpl.Ep"`` or ``"Ep"``): a start value, or a dict with
-        any of ``value``, ``frozen``, ``bounds``.
+        Parameter settings by name (``"cpl.Ep"``, or ``"Ep"`` for a one-component model), in
+        the grammar of `bayspec.parameter.settings` shared with ``bayspec fit`` and saved
+        analyses: a start value, ``"free"``/``"frozen"``, or a dict with any of ``value``,
+        ``prior`` (``[kind, *args]``), ``bounds`` (hard limits; the prior is kept, truncated),
+        ``frozen`` and ``link`` (another parameter's name).
     fit : dict
         Fit options: ``n_starts`` (prior draws evaluated in one batched kernel call to pick
         the start, default 256), ``seed`` (0), ``strategy`` (iminuit, 1), ``tol`` (0.1),
@@ -59,6 +63,8 @@ class Template:
         if not isinstance(self.params, dict):
             raise ConfigError("params must be a mapping name -> value or settings",
                               key="params")
+        for name, entry in self.params.items():  # check the grammar before any worker starts
+            parse_settings(entry, key=f"params.{name}")
         unknown = set(self.fit) - set(_FIT_OPTIONS)
         if unknown:
             raise ConfigError(f"unknown fit option(s) {sorted(unknown)}; known: "
@@ -91,24 +97,15 @@ class Template:
         from ..model import parse_model
 
         model = parse_model(self.model)
-        for name, spec in self.params.items():
+
+        def lookup(name):
             try:
-                par = model[name]
-            except (KeyError, AttributeError, ModelError) as exc:
-                raise ConfigError(f"model {self.model!r} has no parameter {name!r} ({exc})",
-                                  key="params") from None
-            if not isinstance(spec, dict):
-                spec = {"value": spec}
-            bad = set(spec) - {"value", "frozen", "bounds"}
-            if bad:
-                raise ConfigError(f"unknown setting(s) {sorted(bad)} for {name}",
-                                  key="params")
-            if "bounds" in spec:
-                par.bounds = tuple(float(b) for b in spec["bounds"])
-            if "value" in spec:
-                par.value = float(spec["value"])
-            if "frozen" in spec:
-                par.freeze() if spec["frozen"] else par.thaw()
+                return model[name]
+            except (KeyError, AttributeError, ModelError):
+                raise ConfigError(f"model {self.model!r} has no parameter {name!r}; known: "
+                                  f"{', '.join(model.params)}") from None
+
+        apply_settings(self.params, lookup, key="params")
         return model
 
 

@@ -12,9 +12,10 @@ to write::
         stat: pgstat             # cstat, wstat, pstat, pgstat, chi2, ...
         grpg: {min_evt: 5}       # optional grouping policy ("none": channel by channel)
     model: cpl                   # an expression: "band + bb", "cpl * hecut", ...
-    params:                      # optional, by full name
+    params:                      # optional, by full name (bayspec.parameter.settings)
       cpl.Ep: {value: 300, prior: [loguniform, 10, 10000]}
-      cpl.alpha: -1.2            # a number sets the value
+      cpl.alpha: {value: -1.2, bounds: [-1.5, 0]}   # hard limits; the prior is kept, truncated
+      cpl.K: 0.05                # a number sets the value
       b1.sf: free                # free / frozen
       n9.sf: {link: n6.sf}       # share another parameter's value
     method: emcee                # mle, emcee or nested; or a mapping with name: and options
@@ -33,21 +34,19 @@ from pathlib import Path
 import yaml
 
 from ..data.notice import normalize_notc
-from ..parameter import PRIOR_KINDS
+from ..parameter import parse_settings
 from ..errors import BayspecError, ConfigError
 
-__all__ = ["FitConfig", "UnitConfig", "ParSetting", "load_config", "parse_config", "METHODS",
-           "PLOTS", "PRIORS"]
+__all__ = ["FitConfig", "UnitConfig", "load_config", "parse_config", "METHODS",
+           "PLOTS"]
 
 METHODS = ("mle", "emcee", "nested")
 PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
-PRIORS = tuple(PRIOR_KINDS)
 _TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
              "sed"}
 _UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",
               "weight"}
 _FILE_KEYS = ("src", "bkg", "rsp", "rmf", "arf")
-_PAR_KEYS = {"value", "frozen", "free", "bounds", "prior", "link"}
 
 
 @dataclasses.dataclass
@@ -69,24 +68,12 @@ class UnitConfig:
 
 
 @dataclasses.dataclass
-class ParSetting:
-    """What to do to one parameter: value, frozen flag, bounds, prior ``(kind, args)``, link."""
-
-    name: str
-    value: float | None = None
-    frozen: bool | None = None
-    bounds: tuple | None = None
-    prior: tuple | None = None
-    link: str | None = None
-
-
-@dataclasses.dataclass
 class FitConfig:
     """A validated fit configuration (see the module docstring for the YAML form)."""
 
     units: list
     model: str
-    params: list = dataclasses.field(default_factory=list)
+    params: dict = dataclasses.field(default_factory=dict)  # name -> ParSettings
     method: str = "mle"
     options: dict = dataclasses.field(default_factory=dict)
     fluxes: list = dataclasses.field(default_factory=lambda: [[10.0, 1000.0]])
@@ -191,68 +178,15 @@ def _unit(name, spec, base, where):
     return u
 
 
-def _prior(value, key, where):
-    """``(kind, args)`` from ``[kind, a, b]``, ``{kind: [a, b]}`` or ``"kind(a, b)"``."""
-    if isinstance(value, str):
-        text = value.strip()
-        if "(" in text and text.endswith(")"):
-            kind, _, args = text[:-1].partition("(")
-            value = [kind] + [a for a in args.split(",") if a.strip()]
-        else:
-            value = [text]
-    if isinstance(value, dict) and len(value) == 1:
-        (kind, args), = value.items()
-        value = [kind] + list(args if isinstance(args, (list, tuple)) else [args])
-    if not isinstance(value, (list, tuple)) or not value or not isinstance(value[0], str):
-        _fail(key, "must be [kind, arg, ...], {kind: [args]} or 'kind(args)'; kinds: "
-              + ", ".join(PRIORS), where)
-    kind = value[0].strip().lower().replace("_", "").replace("-", "")
-    if kind not in PRIORS:
-        _fail(key, f"unknown prior {value[0]!r}; known: {', '.join(PRIORS)}", where)
-    return kind, tuple(_number(a, key, where) for a in value[1:])
-
-
-def _par(name, spec, where):
-    key = f"params.{name}"
-    s = ParSetting(name=str(name))
-    if isinstance(spec, str):
-        word = spec.strip().lower()
-        if word in ("free", "thaw", "thawed"):
-            s.frozen = False
-        elif word in ("frozen", "freeze", "fixed", "fix"):
-            s.frozen = True
-        else:
-            _fail(key, f"must be a number, 'free', 'frozen' or a mapping, got {spec!r}", where)
-        return s
-    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
-        s.value = float(spec)
-        return s
-    if not isinstance(spec, dict):
-        _fail(key, f"must be a number, 'free', 'frozen' or a mapping, got {spec!r}", where)
-    unknown = set(spec) - _PAR_KEYS
-    if unknown:
-        _fail(f"{key}.{sorted(unknown)[0]}",
-              f"unknown parameter setting; allowed: {', '.join(sorted(_PAR_KEYS))}", where)
-    if spec.get("value") is not None:
-        s.value = _number(spec["value"], f"{key}.value", where)
-    for k, frozen in (("frozen", None), ("free", None)):
-        if k in spec:
-            if not isinstance(spec[k], bool):
-                _fail(f"{key}.{k}", f"must be true or false, got {spec[k]!r}", where)
-            s.frozen = spec[k] if k == "frozen" else not spec[k]
-    if spec.get("bounds") is not None:
-        b = spec["bounds"]
-        if not isinstance(b, (list, tuple)) or len(b) != 2:
-            _fail(f"{key}.bounds", f"must be [lo, hi], got {b!r}", where)
-        lo, hi = (_number(x, f"{key}.bounds", where) for x in b)
-        if not lo < hi:
-            _fail(f"{key}.bounds", f"needs lo < hi, got [{lo:g}, {hi:g}]", where)
-        s.bounds = (lo, hi)
-    if spec.get("prior") is not None:
-        s.prior = _prior(spec["prior"], f"{key}.prior", where)
-    if spec.get("link") is not None:
-        s.link = str(spec["link"])
-    return s
+def _params(raw, where):
+    """``{name: ParSettings}`` of the ``params:`` mapping (grammar: `bayspec.parameter.settings`)."""
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        _fail("params", "must be a mapping of parameter name to setting", where)
+    try:
+        return {str(k): parse_settings(v, key=f"params.{k}") for k, v in params.items()}
+    except ConfigError as exc:
+        _fail(exc.key, exc.problem, where)
 
 
 def _method(raw, where):
@@ -328,9 +262,7 @@ def parse_config(raw, base=".", where=None) -> FitConfig:
     model = raw.get("model")
     if not isinstance(model, str) or not model.strip():
         _fail("model", "missing: give a model expression such as 'cpl' or 'band + bb'", where)
-    params = raw.get("params") or {}
-    if not isinstance(params, dict):
-        _fail("params", "must be a mapping of parameter name to setting", where)
+    params = _params(raw, where)
     method, options = _method(raw, where)
     plots = raw.get("plots", ["fit", "spectrum", "corner"])
     if isinstance(plots, str):
@@ -341,6 +273,6 @@ def parse_config(raw, base=".", where=None) -> FitConfig:
     fluxes = _fluxes(raw.get("fluxes", [[10.0, 1000.0]]), where)
     sed = str(raw.get("sed", "nufnu"))
     return FitConfig(units=unit_cfgs, model=model.strip(),
-                     params=[_par(k, v, where) for k, v in params.items()], method=method,
+                     params=params, method=method,
                      options=options, fluxes=fluxes, plots=list(plots or []),
                      name=str(raw.get("name", "fit")), sed=sed, raw=raw)

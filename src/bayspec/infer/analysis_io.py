@@ -3,7 +3,8 @@
 Layout of the folder::
 
     analysis.yaml     models (expression and settings), parameters (value, prior, bounds,
-                      frozen, link) and which units each model fits
+                      frozen, link: the grammar of `bayspec.parameter.settings`, shared with
+                      ``bayspec fit`` and the batch templates) and which units each model fits
     data/             the units as OGIP files plus their YAML index (`Data.write`)
     result.json       the `FitResult` (when fitted)
     posterior.h5      the `Posterior` (when sampled)
@@ -24,28 +25,12 @@ import yaml
 
 from .. import __version__
 from .._atomic import atomic_path
-from ..errors import ConfigError, OverwriteError
-from ..parameter import Improper, prior_from_spec, prior_to_spec
+from ..errors import BayspecError, ConfigError, OverwriteError
+from ..parameter import apply_settings, settings_of
 
 __all__ = ["save_analysis", "load_analysis"]
 
 _INDEX = "analysis.yaml"
-
-
-def _identity_link(par):
-    fn = par.link_fn
-    return fn is not None and getattr(fn, "__name__", "") == "_identity" and len(par.link_pars) == 1
-
-
-def _param_entry(par, owner):
-    entry = {"value": float(par.value), "prior": prior_to_spec(par.prior),
-             "bounds": [float(b) for b in par.bounds], "frozen": bool(par.frozen)}
-    if par.linked:
-        if not _identity_link(par):
-            raise ConfigError("is linked through a function, which cannot be saved; "
-                              "unlink it first", key=owner[id(par)])
-        entry["link"] = owner[id(par.link_pars[0])]
-    return entry
 
 
 def save_analysis(infer, folder, overwrite=False):
@@ -63,17 +48,22 @@ def save_analysis(infer, folder, overwrite=False):
                              file=folder / _INDEX)
     from ..data import Data
 
-    units = infer.units
-    Data(units).write(folder / "data", overwrite=overwrite)
     params = infer.par
     owner = {id(p): name for name, p in params.items()}
+    entries = {}
+    for name, p in params.items():
+        try:
+            entries[name] = settings_of(p, name_of=lambda q: owner.get(id(q)))
+        except BayspecError as exc:
+            raise ConfigError(exc.problem, key=f"params.{name}") from None
+    units = infer.units
+    Data(units).write(folder / "data", overwrite=overwrite)
     models = []
     for units_k, model in infer.pairs:
         comps = {name: dict(c.settings) for name, c in model.components.items()}
         models.append({"expr": model.expr, "units": [u.name for u in units_k],
                        "settings": dict(model.settings), "components": comps})
-    doc = {"bayspec": __version__, "models": models,
-           "params": {name: _param_entry(p, owner) for name, p in params.items()}}
+    doc = {"bayspec": __version__, "models": models, "params": entries}
     with atomic_path(folder / _INDEX, overwrite=True) as tmp:
         tmp.write_text(yaml.safe_dump(doc, sort_keys=False))
     if infer.result is not None:
@@ -114,24 +104,14 @@ def load_analysis(folder):
         if missing:
             raise ConfigError(f"units {missing} are not in data/", file=index, key=f"models[{k}]")
         infer.add([byname[n] for n in m["units"]], model)
-    params = infer.par
-    entries = doc.get("params", {})
-    for name, e in entries.items():
-        if name not in params:
-            raise ConfigError(f"unknown parameter; known: {', '.join(params)}", file=index,
-                              key=f"params.{name}")
-        par = params[name]
-        prior = prior_from_spec(e["prior"])
-        par.unlink()
-        # via a wide flat prior, so that no intermediate state is invalid
-        par.prior = Improper(min(par.bounds[0], prior.support[0]), max(par.bounds[1], prior.support[1]))
-        par.value = e["value"]
-        par.prior = prior
-        par.bounds = e["bounds"]
-        par.frozen = e["frozen"]
-    for name, e in entries.items():
-        if "link" in e:
-            params[name].link(params[e["link"]])
+    entries = doc.get("params") or {}
+    for e in entries.values():  # files written before the settings grammar also held the
+        if isinstance(e, dict) and e.get("link") is not None:  # derived value of a link
+            e.pop("value", None)
+    try:
+        apply_settings(entries, infer.par, key="params")
+    except ConfigError as exc:
+        raise ConfigError(exc.problem, file=index, key=exc.key) from None
     infer.rebuild()
     if (folder / "result.json").exists():
         infer.result = FitResult.from_dict(json.loads((folder / "result.json").read_text()))

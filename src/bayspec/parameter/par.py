@@ -143,6 +143,49 @@ class Par:
         self._prior = p
         self._bounds = (lo, hi)
 
+    def update(self, *, value=None, prior: Prior | None = None, bounds=None) -> "Par":
+        """Change value, prior and bounds together, checked as a whole.
+
+        Parameters
+        ----------
+        value : float, optional
+            New value (must lie within the new bounds). Default: keep the current one, which
+            must then lie within the new bounds. Not allowed on a linked parameter.
+        prior : Prior, optional
+            New prior. Default: keep the current one.
+        bounds : (float, float), optional
+            New hard limits, within the (new) prior's support; the prior is kept and is zero
+            outside them (see `logprior`). Default: the new prior's support when ``prior`` is
+            given, else the current bounds.
+
+        Raises
+        ------
+        ParameterError
+            If the new state is invalid; the parameter is then unchanged.
+        """
+        if prior is not None and not isinstance(prior, Prior):
+            raise ParameterError(f"prior must be a Prior, got {type(prior).__name__}", key=self.name)
+        if value is not None and self._link_fn is not None:
+            raise ParameterError("is linked; unlink() it before setting its value", key=self.name)
+        new_prior = self._prior if prior is None else prior
+        if bounds is not None:
+            new_bounds = self._check_bounds(bounds)
+        else:
+            new_bounds = self._bounds if prior is None else tuple(map(float, new_prior.support))
+        slo, shi = new_prior.support
+        if new_bounds[0] < slo or new_bounds[1] > shi:
+            raise ParameterError(f"bounds {new_bounds} are outside the support {new_prior.support} "
+                                 f"of {new_prior!r}", key=self.name)
+        old = self._prior, self._bounds
+        self._prior, self._bounds = new_prior, new_bounds
+        try:
+            if self._link_fn is None:
+                self._value = self._check_value(self._value if value is None else value)
+        except ParameterError:
+            self._prior, self._bounds = old
+            raise
+        return self
+
     def logprior(self, x=None):
         """``prior.logpdf`` at ``x`` (default: the current value), ``-inf`` outside bounds."""
         x = self.value if x is None else x
