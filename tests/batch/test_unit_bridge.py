@@ -4,7 +4,7 @@ import pytest
 from bayspec.errors import DataFormatError, StoreError
 from bayspec.store import Store, unit_from_store
 
-from batch_helpers import KEY, NEG_EXPOSURE_ROW
+from batch_helpers import GBM, KEY, NEG_EXPOSURE_ROW
 
 
 def test_unit_from_store_builds_a_fittable_unit(gbm_store):
@@ -33,3 +33,22 @@ def test_unit_from_store_errors(gbm_store):
         unit_from_store(gbm_store, KEY)  # several rows: row needed
     with pytest.raises(StoreError):
         unit_from_store(gbm_store, "no/such/series/key", 0)
+
+
+def test_file_task_with_rsp2_matches_the_store(gbm_store):
+    """A PHA-II row with an RSP2 file: the batch weights the matrices over the row by the
+    same rule as the store (the old worker failed: several matrices, none chosen)."""
+    from bayspec.batch.tasks import _unit_from_files, tasks_from_files
+
+    row = 605  # 46.59-47.62 s: the second matrix starts just before the row ends
+    (task,) = tasks_from_files([{"pha": str(GBM / "glg_cspec_n3_bn080916009_v01.pha"),
+                                 "row": row,
+                                 "rsp": str(GBM / "glg_cspec_n3_bn080916009_v00.rsp2")}])
+    u = _unit_from_files(task, {"notc": [8, 900]})
+    ref = unit_from_store(gbm_store, KEY, row, notc=[8, 900])
+    assert u.stat == ref.stat == "cstat"
+    np.testing.assert_array_equal(u.src_counts, ref.src_counts)
+    np.testing.assert_allclose(u.rsp_ins.drm, ref.rsp_ins.drm, rtol=1e-12,
+                               atol=1e-12 * np.abs(ref.rsp_ins.drm).max())
+    w = u.rsp_ins.weights
+    assert w[0] > 0.99 and 0 < w[1] < 1e-3 and w[2] == 0

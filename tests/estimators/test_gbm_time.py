@@ -29,17 +29,18 @@ def ref_model(gbm_series):
 
 def test_series_basics(gbm_series):
     assert gbm_series.nrow == 1859
-    assert len(gbm_series._drm) == 3
+    assert len(gbm_series.matrices) == 3
     u0 = gbm_series.unit(0.0, 5.0)
     assert 4.0 < u0.src_ins.exposure < 5.0
     assert u0.stat == "wstat" and u0.bkg_ins is not None
-    # 40-55 s spans matrices 1 and 2: exposure-weighted mean lies between them
+    # 40-55 s spans matrices 1 and 2: the weighted mean lies between them
     idx = gbm_series.rows(40.0, 55.0)
     drm = gbm_series.response(idx)
-    lo = np.minimum(gbm_series._drm[0], gbm_series._drm[1])
-    hi = np.maximum(gbm_series._drm[0], gbm_series._drm[1])
+    d0, d1 = gbm_series.matrices[0].matrix, gbm_series.matrices[1].matrix
+    lo, hi = np.minimum(d0, d1), np.maximum(d0, d1)
     assert np.all((drm >= lo - 1e-12) & (drm <= hi + 1e-12))
-    assert not np.allclose(drm, gbm_series._drm[0])
+    assert not np.allclose(drm, d0)
+    np.testing.assert_array_equal(u0.rsp_ins.drm, gbm_series.response(gbm_series.rows(0, 5)))
 
 
 @pytest.mark.filterwarnings("ignore:.*flagged bad in every channel")

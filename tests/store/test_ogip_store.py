@@ -134,7 +134,7 @@ def test_response_for_rsp2_times(store, files):
     assert m.extver == 1
     assert np.array_equal(m.matrix, read_rmf(files["n3"], index=1).matrix)
     assert store.responses.response_for(KEY, 243216820.0).extver == 2
-    assert store.responses.response_for(KEY, 243216900.0).extver == 3    # nearest
+    assert store.responses.response_for(KEY, 243216900.0).extver == 3    # valid from its TSTART on
     w = store.responses.weights(KEY, 243216800.0, 243216830.0)
     assert set(w) == {links[0].hash, links[1].hash}
     assert sum(w.values()) == pytest.approx(1.0)

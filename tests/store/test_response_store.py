@@ -5,7 +5,7 @@ import pytest
 
 from bayspec.errors import StoreError
 from bayspec.store import MatrixData, MatrixLink, ResponseStore, SpectrumStore
-from bayspec.store.response_store import compact, expand
+from bayspec.io.matrix_codec import compact, expand
 
 
 def _matrix(nphot=30, nchan=20, seed=0, scale=1.0):
@@ -80,8 +80,14 @@ def test_response_for_interval_weighted(tmp_path):
     ref = 0.5 * rs.get(hs[0]).matrix + 0.5 * rs.get(hs[1]).matrix
     assert m.hash is None and np.allclose(m.matrix, ref)
     assert (m.tstart, m.tstop) == (30.0, 50.0)
+    # the last matrix is valid from its TSTART on (rule of bayspec.data.rsp2): rows 8-9
+    # (80-100 s) take it, although its own range [80, 80) is empty
+    assert rs.weights("g/i/d/s", 70.0, 120.0) == pytest.approx({hs[1]: 1 / 3, hs[2]: 2 / 3})
+    # a row straddling a matrix start is shared by the part each matrix covers
+    assert rs.weights("g/i/d/s", 35.0, 45.0) == pytest.approx({hs[0]: 0.5, hs[1]: 0.5})
     # an interval beyond the rows falls back to time overlap
-    assert rs.weights("g/i/d/s", 70.0, 120.0) == {hs[1]: 1.0}
+    assert rs.weights("g/i/d/s", 150.0, 170.0) == {hs[2]: 1.0}
+    assert rs.weights("g/i/d/s", -30.0, -10.0) == {hs[0]: 1.0}
     # inside one range: that matrix, not a combination
     assert rs.response_for("g/i/d/s", (5.0, 25.0)).hash == hs[0]
 

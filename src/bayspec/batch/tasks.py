@@ -155,17 +155,20 @@ def default_chunk_size(ntask: int, nworkers: int) -> int:
 
 # ---------------------------------------------------------------------- worker side
 def _unit_from_files(task: Task, kw: dict):
-    from ..data.unit import DataUnit
+    """The unit of an OGIP file task, by the one PHA-II-row route
+    (`bayspec.data.pha2.unit_from_rows`): an RSP2 given as ``rsp``/``rmf`` is weighted
+    over the row's time range (`bayspec.data.rsp2`)."""
+    from ..data.pha2 import unit_from_rows
+    from ..io import read_pha
 
     roles = dict(task.files)
     pha = roles.pop("pha")
-    src = pha if task.row is None else (pha, task.row)
+    src = read_pha(pha) if task.row is None else read_pha(pha, task.row)
     stat = kw.pop("stat", None)
     bkg = roles.pop("bkg", None)
     if stat is None:
         stat = "pgstat" if bkg is not None else "cstat"
-    return DataUnit(src, bkg=False if bkg is None else bkg, stat=stat, name=task.key,
-                    **roles, **kw)
+    return unit_from_rows(src, bkg=bkg, stat=stat, name=task.key, **roles, **kw)
 
 
 def _fit_one(template, task: Task, st) -> dict:

@@ -2,9 +2,11 @@
 
 The rows whose mid-time lies in an interval ``[t_min, t_max)`` (s relative to ``t0``, by
 default TRIGTIME) are summed: counts add, exposures add. Rows with non-positive exposure
-are skipped with a warning, as are rows whose QUALITY flags every channel bad. The response of an interval is the exposure-weighted mean of
-the RSP2 matrices assigned to its rows (a row takes the last matrix whose TSTART is not
-after its mid-time).
+are skipped with a warning, as are rows whose QUALITY flags every channel bad. The unit is
+built by the one PHA-II route, `bayspec.data.pha2.unit_from_rows`; its response is the RSP2
+weighted over the summed rows by the one rule of `bayspec.data.rsp2` (matrix ``i`` valid
+from its TSTART to the next TSTART; each row's exposure shared among the matrices in
+proportion to the part of the row each covers), the same as the store and the batch give.
 
 Background: the series has no background file, so an optional ``bkg_interval`` (e.g.
 pre-burst rows, ``(-300, -10)`` s) is summed into a Poisson background spectrum with its
@@ -20,8 +22,10 @@ import warnings
 
 import numpy as np
 
-from ..data import Background, DataUnit, Response, Source
-from ..io import list_matrices, read_pha_series, read_rmf
+from ..data import Background
+from ..data.pha2 import sum_rows, unit_from_rows
+from ..data.rsp2 import combine_matrices, matrix_weights, read_matrices
+from ..io import read_pha_series
 
 __all__ = ["SpectrumSeries"]
 
@@ -55,15 +59,10 @@ class SpectrumSeries:
         self.tstop = np.asarray(s.tstop, float) - self.t0
         self.tmid = 0.5 * (self.tstart + self.tstop)
         self.exposure = np.asarray(s.exposure, float)
-        mats = list_matrices(rsp)
-        self._drm, self._mat_t0 = [], []
-        for row in mats:
-            m = read_rmf(rsp, index=int(row["extver"]))
-            self._drm.append(m.matrix)
-            self._mat_t0.append(float(row["tstart"]) - self.t0 if np.isfinite(row["tstart"]) else -np.inf)
-            self.chbin = np.column_stack([m.e_min, m.e_max])
-            self.phbin = np.column_stack([m.energ_lo, m.energ_hi])
-        self._mat_t0 = np.asarray(self._mat_t0)
+        self.matrices = read_matrices(rsp)
+        m = self.matrices[0]
+        self.chbin = np.column_stack([m.e_min, m.e_max])
+        self.phbin = np.column_stack([m.energ_lo, m.energ_hi])
         self.bkg_interval = bkg_interval
         if bkg_interval is None and stat is None:
             warnings.warn(f"{name}: no bkg_interval given, so spectra are fitted without a "
@@ -96,25 +95,21 @@ class SpectrumSeries:
                           f"channel in [{t_min:g}, {t_max:g}) s", UserWarning, stacklevel=2)
         return np.flatnonzero(m & (self.exposure > 0) & ~allbad)
 
-    def _sum(self, idx):
-        s = self.pha
-        counts = s.counts[idx].sum(axis=0)
-        expo = float(self.exposure[idx].sum())
-        q = s.quality[idx].max(axis=0) if s.quality is not None else None
-        return counts, expo, q
-
     def _intervals(self, interval):
         iv = np.atleast_2d(np.asarray(interval, dtype=float))
         return iv
 
     # ------------------------------------------------------------------ pieces
+    def weights(self, idx):
+        """Weights ``(nmat,)`` of the RSP2 matrices for rows ``idx`` (`bayspec.data.rsp2`)."""
+        s = self.pha
+        return matrix_weights([m.tstart for m in self.matrices],
+                              np.column_stack([s.tstart[idx], s.tstop[idx]]),
+                              self.exposure[idx], file=self.matrices[0].filename)
+
     def response(self, idx):
-        """Exposure-weighted mean matrix ``(nphot, nchan)`` of rows ``idx``."""
-        k = np.clip(np.searchsorted(self._mat_t0, self.tmid[idx], side="right") - 1, 0,
-                    len(self._drm) - 1)
-        w = np.bincount(k, weights=self.exposure[idx], minlength=len(self._drm))
-        w = w / w.sum()
-        return sum(wi * d for wi, d in zip(w, self._drm) if wi > 0)
+        """Weighted matrix ``(nphot, nchan)`` of rows ``idx`` (see `weights`)."""
+        return combine_matrices(self.matrices, self.weights(idx))
 
     def background(self):
         """The `Background` summed over ``bkg_interval`` (None without one)."""
@@ -124,24 +119,20 @@ class SpectrumSeries:
             idx = np.concatenate([self.rows(a, b) for a, b in self._intervals(self.bkg_interval)])
             if idx.size == 0:
                 raise ValueError(f"bkg_interval {self.bkg_interval} contains no usable row")
-            c, e, q = self._sum(idx)
-            self._bkg = (c, e, q)
-        c, e, q = self._bkg
-        return Background(c, None, e, quality=q, name=f"{self.name}_bkg")
+            self._bkg = sum_rows(self.pha, idx)
+        return Background.from_pha(self._bkg, name=f"{self.name}_bkg")
 
     def unit(self, t_min, t_max, name=None, stat=None, notc=None):
         """`DataUnit` of the rows in ``[t_min, t_max)`` (s relative to ``t0``)."""
         idx = self.rows(t_min, t_max)
         if idx.size == 0:
             raise ValueError(f"no usable row in [{t_min:g}, {t_max:g}) s")
-        c, e, q = self._sum(idx)
         nm = name or f"{self.name}_{t_min:g}_{t_max:g}"
-        src = Source(c, None, e, quality=q, name=nm, tstart=t_min + self.t0, tstop=t_max + self.t0)
-        bkg = self.background()
-        rsp = Response(self.chbin, self.phbin, self.response(idx), name=f"{nm}_rsp")
-        return DataUnit(src, bkg if bkg is not None else False, rsp=rsp, stat=stat or self.stat,
-                        notc=self.notc if notc is None else notc, time=0.5 * (t_min + t_max),
-                        name=nm)
+        return unit_from_rows(self.pha, idx, bkg=self.background(), rsp=self.matrices,
+                              stat=stat or self.stat, name=nm,
+                              time_range=(t_min + self.t0, t_max + self.t0),
+                              notc=self.notc if notc is None else notc,
+                              time=0.5 * (t_min + t_max))
 
     def binned_counts(self, t_min=-np.inf, t_max=np.inf, energy_range=None):
         """Per-row counts summed over channels inside ``energy_range`` (keV).

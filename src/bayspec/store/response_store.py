@@ -17,8 +17,8 @@ Layout::
         hash (nmat,) str, extver (nmat,) int, tstart, tstop (nmat,) float64 s
       attrs: arf (hash, optional)
 
-The compact form is OGIP's: for every photon-energy row only its runs of non-zero
-channels are kept (``n_grp``, ``f_chan``, ``n_chan`` and the flat ``values``).
+The compact form is OGIP's (``n_grp``, ``f_chan``, ``n_chan`` and the flat ``values``),
+packed and unpacked by the one codec of `bayspec.io.matrix_codec`.
 
 Identity
 --------
@@ -31,15 +31,18 @@ of the first import is kept.
 
 Time-dependent responses (RSP2)
 -------------------------------
-A series may point to several matrices, each valid over ``[tstart, tstop)`` (s).
-`ResponseStore.response_for` with a time ``t`` returns the matrix whose range covers
-``t`` (a zero-width range covers exactly its instant); if none covers ``t`` it returns
-the nearest one in time, ties going to the range whose centre is closer (or raises with
-``strict=True``). For an interval ``(t1, t2)``
-covering several ranges it returns the weighted sum ``sum_i w_i M_i`` with
-``w_i = sum_r exposure_r * |row_r ∩ (t1, t2) ∩ range_i| / |row_r|`` over the series rows
-``r`` of positive exposure and duration (exposure-weighted), falling back to plain time
-overlap ``|(t1, t2) ∩ range_i|`` when no row contributes; weights are normalised to 1.
+A series may point to several matrices, each with the ``[tstart, tstop)`` (s) of its
+file. Which matrix applies when is the one rule of `bayspec.data.rsp2` (shared with
+`bayspec.estimators.SpectrumSeries` and the batch): matrix ``i`` is valid from its
+``tstart`` to the next matrix's ``tstart`` (the first from -inf, the last to +inf).
+`ResponseStore.response_for` with a time ``t`` returns the matrix valid at ``t``; with
+``strict=True`` it raises when ``t`` lies in none of the stored ``[tstart, tstop)``
+ranges (a zero-width range covers its instant). For a row it weights the matrices by the
+part of the row each covers; for an interval ``(t1, t2)`` by
+``w_i ∝ sum_r exposure_r * |row_r ∩ (t1, t2) ∩ V_i| / |row_r|`` over the series rows
+(exposure-weighted overlap, as threeML's ``InstrumentResponseSet``), or by the plain
+overlap ``|(t1, t2) ∩ V_i|`` when no row falls in the interval; weights sum to 1 and the
+result is ``sum_i w_i M_i``.
 """
 
 from __future__ import annotations
@@ -49,10 +52,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import StoreError
+from ..data.rsp2 import combine_matrices, matrix_weights
+from ..errors import BayspecError, StoreError
+from ..io.matrix_codec import compact, expand
 from ._hdf5 import StoreFile, join_key, missing, read_attrs, split_key, write_array
 
-__all__ = ["ResponseStore", "MatrixData", "ArfData", "MatrixLink", "compact", "expand",
+__all__ = ["ResponseStore", "MatrixData", "ArfData", "MatrixLink",
            "matrix_hash", "arf_hash"]
 
 _RSP = "responses"
@@ -157,46 +162,6 @@ def arf_hash(energ_lo, energ_hi, specresp) -> str:
     return h.hexdigest()
 
 
-def compact(matrix, first_channel: int = 1):
-    """Keep only each row's runs of non-zero channels (OGIP compression).
-
-    Parameters
-    ----------
-    matrix : ndarray (nphot, nchan)
-    first_channel : int
-        Number given to column 0 in ``f_chan``.
-
-    Returns
-    -------
-    n_grp (nphot,), f_chan (ngrp,), n_chan (ngrp,), values (nnz,)
-    """
-    m = np.asarray(matrix, dtype=np.float64)
-    nphot, nchan = m.shape
-    nz = m != 0  # NaN counts as non-zero and is kept
-    pad = np.zeros((nphot, nchan + 2), np.int8)
-    pad[:, 1:-1] = nz
-    d = np.diff(pad, axis=1)
-    rs, cs = np.nonzero(d == 1)
-    _, ce = np.nonzero(d == -1)
-    n_grp = np.bincount(rs, minlength=nphot).astype(np.int32)
-    return n_grp, (cs + first_channel).astype(np.int32), (ce - cs).astype(np.int32), m[nz]
-
-
-def expand(n_grp, f_chan, n_chan, values, nchan: int, first_channel: int = 1):
-    """Inverse of `compact`: the dense ``(nphot, nchan)`` float64 matrix."""
-    n_grp = np.asarray(n_grp, np.int64)
-    f_chan = np.asarray(f_chan, np.int64) - first_channel
-    n_chan = np.asarray(n_chan, np.int64)
-    nphot = n_grp.size
-    out = np.zeros((nphot, nchan), np.float64)
-    grp_row = np.repeat(np.arange(nphot), n_grp)
-    rows = np.repeat(grp_row, n_chan)
-    starts = np.cumsum(n_chan) - n_chan
-    cols = np.arange(int(n_chan.sum())) - np.repeat(starts, n_chan) + np.repeat(f_chan, n_chan)
-    out[rows, cols] = values
-    return out
-
-
 class ResponseStore(StoreFile):
     """Response matrices and ARFs, deduplicated by content hash, linked to series.
 
@@ -253,14 +218,19 @@ class ResponseStore(StoreFile):
             root.move(tmp, h)
         return h
 
+    def _group(self, f, kind, h, what, complete):
+        """The group ``kind/h`` (a finished one when ``complete``), else `StoreError`."""
+        root = f.get(kind)
+        g = None if root is None else root.get(str(h))
+        if g is None or (complete and not g.attrs.get("complete", False)):
+            raise missing(self.path, f"{kind}/{h}", what,
+                          [f"{kind}/{k}" for k in (root or {}) if not k.startswith(".")])
+        return g
+
     def get(self, h: str) -> MatrixData:
         """The dense matrix stored under hash ``h``."""
         with self._open() as f:
-            root = f.get(_RSP)
-            g = None if root is None else root.get(str(h))
-            if g is None or not g.attrs.get("complete", False):
-                raise missing(self.path, f"{_RSP}/{h}", "response matrix",
-                              [f"{_RSP}/{k}" for k in (root or {}) if not k.startswith(".")])
+            g = self._group(f, _RSP, h, "response matrix", complete=True)
             a = read_attrs(g)
             try:
                 mat = expand(g["n_grp"][()], g["f_chan"][()], g["n_chan"][()],
@@ -319,11 +289,7 @@ class ResponseStore(StoreFile):
     def get_arf(self, h: str) -> ArfData:
         """The ARF stored under hash ``h``."""
         with self._open() as f:
-            root = f.get(_ARF)
-            g = None if root is None else root.get(str(h))
-            if g is None:
-                raise missing(self.path, f"{_ARF}/{h}", "ARF",
-                              [f"{_ARF}/{k}" for k in (root or {}) if not k.startswith(".")])
+            g = self._group(f, _ARF, h, "ARF", complete=False)
             return ArfData(g["energ_lo"][()], g["energ_hi"][()], g["specresp"][()],
                            header=read_attrs(g).get("header"), hash=str(h))
 
@@ -394,9 +360,10 @@ class ResponseStore(StoreFile):
     def weights(self, key, t1: float, t2: float) -> dict[str, float]:
         """Weights of the linked matrices for the interval ``(t1, t2)`` (s); sum to 1.
 
-        See the module notes: exposure-weighted overlap of the series rows with each
-        matrix range, else plain time overlap, else the matrix covering (or nearest to)
-        the midpoint.
+        The one rule of `bayspec.data.rsp2.matrix_weights` (module notes): the series
+        rows of positive exposure, clipped to the interval, each row's exposure shared
+        among the matrices in proportion to the part of the row each covers; the interval
+        alone when no row falls in it. Links to the same matrix add up.
         """
         key = join_key(*split_key(key))
         links = self.links(key)
@@ -404,46 +371,37 @@ class ResponseStore(StoreFile):
             raise StoreError("series has no response linked", file=self.path, key=key)
         if len(links) == 1:
             return {links[0].hash: 1.0}
-        lo = np.array([lk.tstart for lk in links])
-        hi = np.array([lk.tstop for lk in links])
-        t1, t2 = float(min(t1, t2)), float(max(t1, t2))
-        w = np.zeros(len(links))
-        if t2 > t1:
-            with self._open() as f:
-                g = self._series(f, key)
-                rs, re_, ex = g["tstart"][()], g["tstop"][()], g["exposure"][()]
-            dur = re_ - rs
-            ok = (ex > 0) & (dur > 0) & np.isfinite(rs) & np.isfinite(re_)
-            a = np.maximum(rs[ok, None], np.maximum(t1, lo[None, :]))
-            b = np.minimum(re_[ok, None], np.minimum(t2, hi[None, :]))
-            w = (ex[ok, None] * np.clip(b - a, 0, None) / dur[ok, None]).sum(axis=0)
-            if not w.sum() > 0:
-                w = np.clip(np.minimum(t2, hi) - np.maximum(t1, lo), 0, None)
-        if not w.sum() > 0:
-            i = self._pick(links, 0.5 * (t1 + t2), strict=False, key=key)
-            return {links[i].hash: 1.0}
-        w = w / w.sum()
+        with self._open() as f:
+            g = self._series(f, key)
+            rows = np.column_stack([g["tstart"][()], g["tstop"][()]])
+            expo = g["exposure"][()]
+        ok = np.isfinite(rows).all(axis=1)
+        return self._merge(links, self._rule(links, rows[ok], expo[ok], (t1, t2), key))
+
+    def _rule(self, links, pieces, exposure, clip, key):
+        try:
+            return matrix_weights([lk.tstart for lk in links], pieces, exposure, clip)
+        except BayspecError as exc:
+            raise StoreError(str(exc), file=self.path, key=f"{key}/response") from None
+
+    @staticmethod
+    def _merge(links, w) -> dict[str, float]:
         out: dict[str, float] = {}
         for lk, wi in zip(links, w):
             if wi > 0:
                 out[lk.hash] = out.get(lk.hash, 0.0) + float(wi)
         return out
 
-    def _pick(self, links, t, strict, key) -> int:
+    def _check_covered(self, links, t, key) -> None:
+        """``strict``: raise unless ``t`` lies in a matrix's own ``[TSTART, TSTOP)`` range
+        (a zero-width range covers its instant; no times at all cover everything)."""
         lo = np.array([lk.tstart for lk in links])
         hi = np.array([lk.tstop for lk in links])
-        cover = ((lo <= t) & (t < hi)) | ((lo == hi) & (t == lo))
-        if cover.any():
-            return int(np.argmax(cover))
         if np.all(np.isnan(lo)):
-            return 0
-        if strict:
+            return
+        if not np.any(((lo <= t) & (t < hi)) | ((lo == hi) & (t == lo))):
             raise StoreError(f"no response matrix covers t={t!r} s; ranges: " + ", ".join(
                 f"[{a!r}, {b!r})" for a, b in zip(lo, hi)), file=self.path, key=key)
-        dist = np.where(t < lo, lo - t, np.where(t >= hi, t - hi, 0.0))
-        mid = np.abs(t - 0.5 * (lo + hi))  # ties: the range whose centre is closer
-        dist = np.where(np.isnan(dist), np.inf, dist)
-        return int(np.lexsort((np.where(np.isnan(mid), np.inf, mid), dist))[0])
 
     def response_for(self, key, t=None, *, row: int | None = None,
                      strict: bool = False) -> MatrixData:
@@ -472,6 +430,7 @@ class ResponseStore(StoreFile):
         links = self.links(key)
         if not links:
             raise StoreError("series has no response linked", file=self.path, key=key)
+        w = None
         if row is not None:
             with self._open() as f:
                 g = self._series(f, key)
@@ -480,21 +439,28 @@ class ResponseStore(StoreFile):
                     raise StoreError(f"row {row} out of range 0..{n - 1}", file=self.path,
                                      key=key)
                 t = (float(g["tstart"][row]), float(g["tstop"][row]))
-            if len(links) == 1 or not all(np.isfinite(t)):
-                t = None if len(links) == 1 else t
+            if len(links) == 1:
+                t = None
+            elif not all(np.isfinite(t)):
+                raise StoreError(f"row {row} has no time range to choose among "
+                                 f"{len(links)} matrices", file=self.path, key=key)
+            else:
+                # the row alone, with its own exposure (the rule of a PHA-II row)
+                w = self._merge(links, self._rule(links, [t], [1.0], None, key))
         if t is None:
             if len(links) > 1:
                 raise StoreError(f"series has {len(links)} time-dependent matrices; give t "
                                  "or row", file=self.path, key=key)
             return self._with_link(self.get(links[0].hash), links[0])
         if np.ndim(t) == 0:
-            i = self._pick(links, float(t), strict, key)
-            return self._with_link(self.get(links[i].hash), links[i])
-        t1, t2 = (float(x) for x in t)
+            t = (float(t), float(t))
+        t1, t2 = sorted(float(x) for x in t)
         if strict:
-            for x in (t1, t2):
-                self._pick(links, x, True, key)
-        w = self.weights(key, t1, t2)
+            for x in {t1, t2}:
+                self._check_covered(links, x, key)
+        if w is None:
+            w = (self._merge(links, self._rule(links, [(t1, t2)], None, None, key))
+                 if t1 == t2 else self.weights(key, t1, t2))
         if len(w) == 1:
             h = next(iter(w))
             lk = next(lk for lk in links if lk.hash == h)
@@ -507,7 +473,7 @@ class ResponseStore(StoreFile):
                     and np.array_equal(m.energ_hi, first.energ_hi)):
                 raise StoreError("cannot weight matrices with different energy grids",
                                  file=self.path, key=f"{key}/response")
-        total = sum(w[h] * mats[h].matrix for h in w)
+        total = combine_matrices([mats[h] for h in w], list(w.values()))
         return MatrixData(energ_lo=first.energ_lo, energ_hi=first.energ_hi, matrix=total,
                           e_min=first.e_min, e_max=first.e_max,
                           first_channel=first.first_channel,
