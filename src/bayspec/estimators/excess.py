@@ -23,36 +23,42 @@ from ..infer import Likelihood
 from ..stat import get_statistic
 from ..stat.significance import li_ma, poisson_gaussian
 from ._profile import profile_norm
+from .base import Estimator
 from .flux_points import FluxPoints
-from ..infer.pairs import as_pairs
-from .flux_result import energy_quantity
 
 __all__ = ["ExcessEstimator"]
 
 
-class ExcessEstimator:
+class ExcessEstimator(Estimator):
     """Excess counts, significance and flux by backward folding.
 
     Parameters
     ----------
-    energy_edges : Quantity or array (keV for plain numbers)
-    n_sigma, n_sigma_ul : float
-        Error and upper-limit levels (Δstat = n_sigma², n_sigma_ul²).
-    ts_threshold_ul : float
-        TS below which a point is an upper limit.
+    energy_edges, n_sigma, n_sigma_ul, ts_threshold_ul
+        See `Estimator`.
+    selection_optional : tuple of str
+        ``"ul"`` for upper limits (default); ``"scan"`` adds the statistic scan over
+        ``norm_scan``.
+    norm_scan : array, optional
+        Norm values of the scan (default ``geomspace(0.2, 5, 21)``).
     """
 
-    def __init__(self, energy_edges, n_sigma=1.0, n_sigma_ul=2.0, ts_threshold_ul=4.0):
-        self.energy_edges = energy_quantity(energy_edges)
-        self.n_sigma, self.n_sigma_ul = float(n_sigma), float(n_sigma_ul)
-        self.ts_threshold_ul = ts_threshold_ul
+    tag = "ExcessEstimator"
+    default_selection = ("ul",)
 
-    def run(self, pairs):
+    def __init__(self, energy_edges, n_sigma=1.0, n_sigma_ul=2.0, ts_threshold_ul=4.0,
+                 selection_optional=("ul",), norm_scan=None):
+        super().__init__(energy_edges, n_sigma=n_sigma, n_sigma_ul=n_sigma_ul,
+                         selection_optional=selection_optional, ts_threshold_ul=ts_threshold_ul)
+        self.norm_scan = np.geomspace(0.2, 5.0, 21) if norm_scan is None else np.asarray(norm_scan, float)
+
+    def run(self, datasets):
         """Estimate per energy bin.
 
         Parameters
         ----------
-        pairs : list of (Data or DataUnit, Model) or Infer-like; models at reference values.
+        datasets : list of (Data or DataUnit, Model), one pair, or Infer-like; models at
+            their reference values.
 
         Returns
         -------
@@ -60,24 +66,24 @@ class ExcessEstimator:
             Likelihood SED plus ``excess, excess_err, background, n_off, alpha,
             npred_ref`` columns; ``sqrt_ts`` is the signed significance.
         """
-        pairs = as_pairs(pairs)
+        return super().run(datasets)
+
+    def _run(self, pairs):
         lik = Likelihood(pairs)
         pred = lik.predicted_counts()
-        edges = self.energy_edges.to_value("keV")
-        nb = edges.size - 1
+        nb = self.edges_kev.size - 1
+        masks = self.bin_masks(lik.units)
         agg = {k: np.zeros(nb) for k in ("on", "b", "off", "var_b", "npred")}
         gauss = np.zeros(nb, bool)
         has_bkg = np.zeros(nb, bool)
         for unit in lik.units:
-            ch = np.asarray(unit.rsp_chbin, float)
-            idx = np.searchsorted(edges, np.sqrt(ch[:, 0] * ch[:, 1]), side="right") - 1
             S = np.asarray(unit.src_counts, float)
             p = np.asarray(pred[unit.name][0], float)
             B = unit.bkg_counts
             alpha = np.asarray(unit.alpha, float) * np.ones_like(S) if B is not None else None
             for b in range(nb):
-                m = idx == b
-                if not m.any():
+                m = masks[b].get(unit.name)
+                if m is None:
                     continue
                 agg["on"][b] += S[m].sum()
                 agg["npred"][b] += p[m].sum()
@@ -95,7 +101,8 @@ class ExcessEstimator:
         for b in range(nb):
             n_on, bk, n_off, npr = agg["on"][b], agg["b"][b], agg["off"][b], agg["npred"][b]
             if npr <= 0:
-                rows.append({"counts": n_on})
+                rows.append({"counts": n_on, "norm_scan": self.norm_scan,
+                             "stat_scan": np.full(self.norm_scan.size, np.nan)})
                 extra.append((np.nan, np.nan, bk, n_off, np.nan, npr))
                 continue
             a_eff = bk / n_off if n_off > 0 else np.nan
@@ -116,7 +123,9 @@ class ExcessEstimator:
                 m = np.asarray(norms, float).reshape(-1, 1) * npr
                 return stat(S, B, m, *args).sum(axis=1)
 
-            r = profile_norm(fun, self.n_sigma, self.n_sigma_ul)
+            scan = self.norm_scan if "scan" in self.selection_optional else None
+            r = profile_norm(fun, self.n_sigma, self.n_sigma_ul, scan=scan,
+                             ul="ul" in self.selection_optional)
             r["sqrt_ts"] = signif if np.isfinite(signif) else r["sqrt_ts"]
             r["npred"] = r["norm"] * npr
             r["counts"] = n_on
@@ -126,8 +135,7 @@ class ExcessEstimator:
             extra.append((exc, err, bk, n_off, a_eff, npr))
         e = self.energy_edges
         fp = FluxPoints.from_estimates(rows, e[:-1], e[1:], pairs[0][1],
-                                       ts_threshold_ul=self.ts_threshold_ul,
-                                       meta={"ESTIMATR": "ExcessEstimator"})
+                                       ts_threshold_ul=self.ts_threshold_ul, meta=self.meta())
         ex = np.array(extra, dtype=float).reshape(-1, 6)
         for j, c in enumerate(("excess", "excess_err", "background", "n_off", "alpha", "npred_ref")):
             fp.table[c] = ex[:, j]

@@ -20,9 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from ..infer.pairs import as_pairs
+from .base import Estimator
 from .bayesian_blocks import bayesian_blocks
 from .collection import FluxPointsCollection
-from ..infer.pairs import as_pairs
 from .flux_points_estimator import FluxPointsEstimator
 from .series import SpectrumSeries
 
@@ -49,13 +50,15 @@ def _as_intervals(ti):
     return a
 
 
-class LightCurveEstimator:
+class LightCurveEstimator(Estimator):
     """Flux points per time interval.
 
     Parameters
     ----------
     energy_edges : Quantity or array
         Energy bins (keV for plain numbers); one bin gives a single light curve.
+        ``n_sigma``, ``n_sigma_ul``, ``selection_optional`` (default ``("ul",)``) and
+        ``ts_threshold_ul`` are those of `Estimator`.
     time_intervals : array (n, 2) or edges (n + 1,), "blocks" or None
         Intervals in s (relative to the series ``t0``). ``"blocks"`` (or None with a
         series) uses Bayesian blocks over ``blocks_range``. None with units: one interval
@@ -64,19 +67,25 @@ class LightCurveEstimator:
         Time window (s) for the blocks.
     p0 : float
         False-positive rate of the blocks (Scargle et al. 2013 eq. 21).
-    reoptimize, n_sigma, n_sigma_ul, selection_optional, norm_scan, ts_threshold_ul
-        As in `FluxPointsEstimator`.
+    reoptimize, norm_scan
+        As in `FluxPointsEstimator` (run in every interval).
     n_jobs : int
         Worker processes (1: inline; None: all cores).
     """
 
+    tag = "LightCurveEstimator"
+
     def __init__(self, energy_edges, time_intervals=None, reoptimize=False, n_sigma=1.0,
                  n_sigma_ul=2.0, selection_optional=("ul",), norm_scan=None, ts_threshold_ul=4.0,
                  n_jobs=1, blocks_range=(-10.0, 100.0), p0=0.05):
-        self.fpe_kw = dict(energy_edges=energy_edges, reoptimize=reoptimize, n_sigma=n_sigma,
-                           n_sigma_ul=n_sigma_ul, selection_optional=selection_optional,
-                           norm_scan=norm_scan, ts_threshold_ul=ts_threshold_ul)
-        FluxPointsEstimator(**self.fpe_kw)  # validate
+        super().__init__(energy_edges, n_sigma=n_sigma, n_sigma_ul=n_sigma_ul,
+                         selection_optional=selection_optional, ts_threshold_ul=ts_threshold_ul)
+        self.reoptimize = bool(reoptimize)
+        self.norm_scan = norm_scan
+        self.fpe_kw = dict(energy_edges=self.energy_edges, reoptimize=self.reoptimize,
+                           n_sigma=self.n_sigma, n_sigma_ul=self.n_sigma_ul,
+                           selection_optional=self.selection_optional, norm_scan=norm_scan,
+                           ts_threshold_ul=self.ts_threshold_ul)
         self.time_intervals = time_intervals
         self.blocks_range = blocks_range
         self.p0 = p0
@@ -84,7 +93,7 @@ class LightCurveEstimator:
 
     def blocks(self, series):
         """Bayesian-block intervals ``(n, 2)`` of the series counts in the energy range."""
-        e = FluxPointsEstimator(**self.fpe_kw).energy_edges.to_value("keV")
+        e = self.edges_kev
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0, t1, c, x = series.binned_counts(*self.blocks_range, energy_range=(e[0], e[-1]))
@@ -98,12 +107,12 @@ class LightCurveEstimator:
             futs = [ex.submit(fn, *a) for a in args]
             return [f.result() for f in futs]
 
-    def run(self, source, model=None):
+    def run(self, datasets, model=None):
         """Estimate the light curve.
 
         Parameters
         ----------
-        source : SpectrumSeries or list of (data, model) with time-tagged units
+        datasets : SpectrumSeries, or anything `as_pairs` takes with time-tagged units
         model : bayspec Model
             Reference model (at its reference values), needed with a series.
 
@@ -111,6 +120,7 @@ class LightCurveEstimator:
         -------
         FluxPointsCollection
         """
+        source = datasets
         if isinstance(source, SpectrumSeries):
             if model is None:
                 raise ValueError("a SpectrumSeries needs a reference model")

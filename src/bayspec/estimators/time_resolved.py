@@ -3,8 +3,8 @@
 Each interval's spectrum is the sum of its rows with the exposure-weighted RSP2 matrix
 (`SpectrumSeries.unit`); the background is the pre-burst estimate of the series (see
 `SpectrumSeries`; default statistic ``wstat``). The model is fitted by maximum likelihood
-(iminuit on the `bayspec.infer.Likelihood` kernel, 1σ Hesse errors, LogUniform parameters
-in log10 space); intervals run in parallel on local cores when ``n_jobs > 1``.
+(`bayspec.infer.mle.fit_mle` on the `bayspec.infer.Likelihood` kernel, 1σ Hesse errors,
+LogUniform parameters in log10 space); intervals run in parallel on local cores when ``n_jobs > 1``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def _fit_interval(series, t_min, t_max, model):
     out = fit_mle(lik, raise_on_failure=False)
     row = {"t_min": t_min, "t_max": t_max, "exposure": float(unit.src_ins.exposure),
            "counts": float(np.sum(unit.src_counts)), "stat": out.stat, "dof": lik.dof,
-           "valid": out.valid}
+           "valid": out.valid,
+           "at_limit": ", ".join(f"{n} ({v['side']})" for n, v in out.at_limit.items()) or "none"}
     for name in lik.free_names:
         row[name] = float(out.values[name])
         row[name + "_err"] = float(out.errors[name])
@@ -48,7 +49,9 @@ class TimeResolvedResult:
     ----------
     table : astropy.table.Table
         ``t_min, t_max`` (s from ``TREF``), ``exposure`` (s), ``counts``, ``stat``, ``dof``,
-        ``valid`` and, per free parameter, ``<name>`` and ``<name>_err`` (1σ).
+        ``valid`` (`FitResult.valid`: a valid minimum with no parameter on a bound),
+        ``at_limit`` (the parameters on a bound and which bound, e.g. ``"cpl.Ep (upper)"``,
+        else ``"none"``) and, per free parameter, ``<name>`` and ``<name>_err`` (1σ).
     """
 
     def __init__(self, table):
