@@ -120,7 +120,7 @@ class UnitFold:
         else:
             self.B = self.sB = None
             self.tb = 1.0
-        self.weight = float(unit.weight)
+        self.weight = unit.selection.weight
         self._prepared = None
 
     # ------------------------------------------------------------------ counts

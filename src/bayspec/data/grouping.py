@@ -142,7 +142,9 @@ def _check_policy(policy, key):
         raise ConfigError(f"unknown grouping method {method!r}; known: 'optimal'", key=key)
     for k in ("min_evt", "min_sigma", "max_bin"):
         v = policy.get(k)
-        if v is not None and (not np.isfinite(v) or v < 0 or (k == "max_bin" and v < 1)):
+        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        if v is not None and (not number or not np.isfinite(v) or v < 0
+                              or (k == "max_bin" and v < 1)):
             raise ConfigError(f"{k} must be a non-negative number (max_bin >= 1), got {v!r}",
                               key=key)
 
