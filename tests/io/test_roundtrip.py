@@ -82,6 +82,8 @@ def test_every_shared_file_roundtrips(shared, tmp_path):
     for f in sorted(glob.glob(str(shared / "**" / "*"), recursive=True)):
         if os.path.isdir(f) or f.endswith((".md", ".rst")) or "xsect" in f:
             continue
+        if "xspec_tables" in f or "_tte_" in f:
+            continue  # table models and event lists have readers of their own
         out = tmp_path / os.path.basename(f).replace(".gz", "")
         name = os.path.basename(f)
         if name.endswith((".rmf", ".rmf.gz", ".rsp", ".rsp2")) or name.startswith("rmf_"):
