@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import yaml
 
 from bayspec.errors import ConfigError
 from bayspec.parameter import (Improper, LogUniform, Normal, Par, ParSettings, TruncatedNormal,
@@ -30,6 +31,9 @@ def test_shorthands_and_forms():
     assert parse_settings({"prior": "log_uniform(1, 10)"}).prior == LogUniform(1, 10)
     assert parse_settings({"free": True}).frozen is False
     assert parse_settings(s.to_dict()) == s
+    # YAML 1.1 (PyYAML) reads 1e-3 as a string: it is still a number here
+    assert parse_settings(yaml.safe_load("{value: 1e-3, bounds: [1e-5, 1e2]}")) == \
+        ParSettings(value=1e-3, bounds=(1e-5, 100.0))
 
 
 def test_bounds_keep_the_prior_truncated():

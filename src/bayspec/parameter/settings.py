@@ -67,7 +67,8 @@ def _sub(key, name):
 
 
 def _number(x, key) -> float:
-    if isinstance(x, bool) or isinstance(x, str):
+    """``float(x)``; numeric strings pass, since YAML 1.1 reads ``1e5`` as a string."""
+    if isinstance(x, bool):
         _fail(key, f"must be a number, got {x!r}")
     try:
         v = float(x)
@@ -222,9 +223,10 @@ def _apply_one(par: Par, s: ParSettings, find, key) -> None:
         lo, hi = s.bounds
         slo, shi = prior.support
         if lo < slo or hi > shi:
-            which = "the given prior" if s.prior is not None else "the prior, which bounds keep,"
+            hint = "" if s.prior is not None else " (bounds keep the prior and only narrow it)"
             _fail(_sub(key, "bounds"), f"[{lo:g}, {hi:g}] reach outside the support "
-                  f"[{slo:g}, {shi:g}] of {which} {prior!r}; give a prior that covers them")
+                  f"[{slo:g}, {shi:g}] of the prior {prior!r}{hint}; give a prior that "
+                  "covers them")
     else:
         lo, hi = prior.support if s.prior is not None else par.bounds
     if s.value is not None and not lo <= s.value <= hi:
