@@ -70,3 +70,17 @@ def test_to_dict_from_dict(gbm):
     d = Data([gbm, synthetic_unit(seed=1)])
     again = Data.from_dict(d.to_dict())
     assert again.names == d.names
+
+
+def test_scale_factor_settings_round_trip(gbm, tmp_path):
+    """Scale factors are written in the parameter-settings grammar: prior, bounds and the
+    frozen flag come back, not only the value."""
+    from bayspec.parameter import Normal
+
+    sf = gbm.par["sf"]
+    sf.update(value=1.1, prior=Normal(1.0, 0.1), bounds=(0.8, 1.3))
+    sf.frozen = False
+    back = DataUnit.read(gbm.write(tmp_path / "u"))
+    got = back.par["sf"]
+    assert got.value == pytest.approx(1.1) and not got.frozen
+    assert isinstance(got.prior, Normal) and tuple(got.bounds) == (0.8, 1.3)

@@ -4,7 +4,8 @@ Dict form (``to_dict``) — everything needed to rebuild the unit, as plain Pyth
 (lists, floats, str, None), safe for ``yaml.safe_dump``/``json``::
 
     {"name", "stat", "notc", "grpg", "rebn", "time", "weight",
-     "factors": {"sf": {"value", "frozen"}, "bf": ..., "rf": ...},
+     "factors": {"sf": {"value", "prior", "bounds", "frozen"}, "bf": ..., "rf": ...},
+     (each factor in the parameter-settings grammar of `bayspec.parameter.settings`)
      "src": {spectrum} | "file.pha", "bkg": {spectrum} | "file_bkg.pha" | None,
      "rsp": {"chbin", "phbin", "drm"} | "file.rsp"}
 
@@ -64,8 +65,10 @@ def _spectrum_dict(s):
 
 def _settings(unit):
     pars = unit.par
-    factors = {k: {"value": float(pars[k].value), "frozen": bool(pars[k].frozen)}
-               for k in ("sf", "bf", "rf") if k in pars}
+    from ..parameter import settings_of  # the one parameter-settings grammar
+
+    factors = {k: settings_of(pars[k]) for k in ("sf", "bf", "rf")
+               if k in pars and not pars[k].linked}
     notc = unit.noticed_ranges
     return _plain({"name": unit.name, "stat": unit.stat,
                    "notc": None if notc is None else notc, "grpg": unit.grpg,
@@ -132,11 +135,11 @@ def from_dict(d, base=None, unit_cls=None):
     unit = unit_cls(src, bkg=bkg, rsp=rsp, stat=d.get("stat", "pgstat"), notc=d.get("notc"),
                     grpg=d.get("grpg"), rebn=d.get("rebn"), time=d.get("time"),
                     weight=d.get("weight", 1), name=name)
+    from ..parameter import apply_settings
+
     pars = unit.par
-    for k, f in (d.get("factors") or {}).items():
-        if k in pars:
-            pars[k].value = float(f["value"])
-            pars[k].frozen = bool(f.get("frozen", True))
+    factors = {k: f for k, f in (d.get("factors") or {}).items() if k in pars}
+    apply_settings(factors, pars, key=f"{name}.factors")
     return unit
 
 
