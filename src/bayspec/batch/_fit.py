@@ -31,7 +31,7 @@ def fit_record(res, dof: int, hesse: bool = True) -> dict:
     elif res.at_limit:
         msg = "at a bound: " + "; ".join(res.limit_messages)
     else:
-        msg = f"MIGRAD minimum not valid (edm={res.edm:.3g})"
+        msg = f"MIGRAD minimum not valid: {res.minimum_status}"
     return {"names": names, "values": [float(res.values[n]) for n in names], "errors": errs,
             "statistic": float(res.stat), "dof": int(dof), "valid": bool(res.valid),
             "minimum_valid": bool(res.minimum_valid),

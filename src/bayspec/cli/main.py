@@ -1,7 +1,9 @@
 """The ``bayspec`` command: ``fit CONFIG.yaml``, ``demo``, ``info FILE``.
 
-Exit status: 0 on success, 2 for a bad configuration, an existing output or a data problem
-(the message names the key or file), 1 for a failed fit.
+Exit status of ``fit`` and ``demo``: 0 on success; 3 (`EXIT_WARNINGS`) when the run finished
+and wrote every output but with warnings (parameters on a bound, flagged in every output);
+1 for a failed fit (invalid minimum, nothing written); 2 for a bad configuration, an
+existing output or a data problem (the message names the key or file).
 """
 
 from __future__ import annotations
@@ -16,7 +18,22 @@ from .. import __version__
 from .._blas import default_single_thread
 from ..errors import BayspecError, FitError
 
-__all__ = ["main", "build_parser", "run_fit", "run_demo"]
+__all__ = ["main", "build_parser", "run_fit", "run_demo", "EXIT_OK", "EXIT_FIT_FAILED",
+           "EXIT_INPUT", "EXIT_WARNINGS"]
+
+EXIT_OK = 0
+#: The fit failed (invalid minimum); nothing was written.
+EXIT_FIT_FAILED = 1
+#: A bad configuration, an existing output or a data problem.
+EXIT_INPUT = 2
+#: Finished and wrote every output, with warnings (e.g. parameters on a bound).
+EXIT_WARNINGS = 3
+
+_EXIT_HELP = (f"exit status: {EXIT_OK} success; {EXIT_WARNINGS} finished with warnings (all "
+              "outputs written; e.g. parameters that ended on a bound, flagged in the table, "
+              f"result.json and report.md); {EXIT_FIT_FAILED} fit failed (invalid minimum, "
+              f"nothing written); {EXIT_INPUT} bad configuration, existing output or data "
+              "problem.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fit", help="fit the data and model described by a YAML config",
                        description="Fit the units and model of CONFIG.yaml; write tables, "
-                       "posterior, plots and report.md to the output folder.")
+                       "posterior, plots and report.md to the output folder.",
+                       epilog=_EXIT_HELP)
     f.add_argument("config", metavar="CONFIG.yaml")
     f.add_argument("-o", "--outdir", default=None,
                    help="output folder (default: <config folder>/<config name>-results)")
@@ -38,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run the bundled GRB 090217A analysis end to end",
                        description="Fit Fermi/GBM NaI n6, n9 and BGO b1 spectra of GRB 090217A "
-                       "with a cutoff power law (MLE + emcee), compute fluxes and plots.")
+                       "with a cutoff power law (MLE + emcee), compute fluxes and plots.",
+                       epilog=_EXIT_HELP)
     d.add_argument("-o", "--outdir", default="bayspec-demo", help="output folder "
                    "(default: ./bayspec-demo)")
     d.add_argument("--quick", action="store_true", help="short emcee run (for tests)")
@@ -66,7 +85,15 @@ def _default_outdir(config):
 
 
 def run_fit(config, outdir=None, overwrite=False, progress=True, echo=print):
-    """Run ``bayspec fit``: validate, check outputs, fit, write. Returns the written paths."""
+    """Run ``bayspec fit``: validate, check outputs, fit, write. Returns the written paths.
+
+    Warnings (parameters on a bound) are printed to stderr; `fit_command` also returns them.
+    """
+    return fit_command(config, outdir, overwrite, progress, echo)[0]
+
+
+def fit_command(config, outdir=None, overwrite=False, progress=True, echo=print):
+    """`run_fit`, returning ``(written paths, warnings)``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -85,11 +112,15 @@ def run_fit(config, outdir=None, overwrite=False, progress=True, echo=print):
     res = out.result
     echo(f"  stat/dof = {res.stat:.2f}/{res.dof}")
     for n in res.names:
-        echo(f"  {n:<12} = {res.values[n]:.5g} ± {res.errors[n]:.2g}")
+        lim = res.at_limit.get(n)
+        flag = f"  (at its {lim['side']} bound)" if lim else ""
+        echo(f"  {n:<12} = {res.values[n]:.5g} ± {res.errors[n]:.2g}{flag}")
     for fl in out.fluxes:
         echo(f"  {fl['kind']} flux {fl['e1']:g}-{fl['e2']:g} keV = {fl['value']:.4g} {fl['unit']}")
     echo(f"results in {outdir}/: " + ", ".join(p.name for p in files))
-    return files
+    for w in out.warnings:
+        print(f"bayspec fit: warning: {w}", file=sys.stderr)
+    return files, list(out.warnings)
 
 
 def _in_source_tree():
@@ -120,7 +151,16 @@ def _readme_figure(fit_png, path, explicit, overwrite, echo):
 
 def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
              progress=True, echo=print):
-    """Run ``bayspec demo``: write the inputs and config into ``outdir`` and fit them."""
+    """Run ``bayspec demo``: write the inputs and config into ``outdir`` and fit them.
+
+    Returns the written paths (`demo_command` also returns the warnings).
+    """
+    return demo_command(outdir, quick, readme_figure, overwrite, progress, echo)[0]
+
+
+def demo_command(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
+                 progress=True, echo=print):
+    """`run_demo`, returning ``(written paths, warnings)``."""
     from .config import load_config
     from .demo import DEMO_CONFIG_NAME, demo_inputs, write_demo_inputs
     from .report import check_outputs, planned_outputs
@@ -134,13 +174,13 @@ def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=F
     except BayspecError:
         os.unlink(config)  # leave the folder as it was
         raise
-    files = run_fit(config, outdir, overwrite=overwrite, progress=progress, echo=echo)
+    files, notes = fit_command(config, outdir, overwrite=overwrite, progress=progress, echo=echo)
     explicit = readme_figure is not None
     target = readme_figure if explicit else _in_source_tree()
     _readme_figure(outdir / "fit.png", target, explicit, overwrite, echo)
     echo(f"demo finished in {time.perf_counter() - t0:.1f} s; the configuration is "
          f"{config} (inputs: {len(demo_inputs())} files, outputs in {outdir}/)")
-    return files
+    return files, notes
 
 
 def _info(files, echo=print):
@@ -166,17 +206,22 @@ def main(argv=None) -> int:
         if args.command == "batch":
             return args.func(args)
         if args.command == "fit":
-            run_fit(args.config, args.outdir, args.overwrite, progress=not args.quiet)
+            notes = fit_command(args.config, args.outdir, args.overwrite,
+                                progress=not args.quiet)[1]
         else:
-            run_demo(args.outdir, args.quick, args.readme_figure, args.overwrite,
-                     progress=not args.quiet)
+            notes = demo_command(args.outdir, args.quick, args.readme_figure, args.overwrite,
+                                 progress=not args.quiet)[1]
     except FitError as exc:
         print(f"bayspec {args.command}: fit failed: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FIT_FAILED
     except BayspecError as exc:
         print(f"bayspec {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_INPUT
+    if notes:
+        print(f"bayspec {args.command}: finished with {len(notes)} warning(s) "
+              f"(exit status {EXIT_WARNINGS})", file=sys.stderr)
+        return EXIT_WARNINGS
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

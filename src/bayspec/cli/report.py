@@ -95,7 +95,8 @@ def _result_dict(out):
     d.update({"model": out.config.model, "method": out.config.method,
               "units": [u.name for u in out.config.units], "stat": float(res.stat),
               "dof": int(res.dof), "fluxes": out.fluxes,
-              "timings_s": {k: round(v, 3) for k, v in out.timings.items()}})
+              "timings_s": {k: round(v, 3) for k, v in out.timings.items()},
+              "warnings": list(getattr(out, "warnings", []))})
     if out.posterior is not None:
         summ = out.posterior.summary()
         d["posterior_summary"] = [{c: _json_default(r[c]) if not isinstance(r[c], str)
@@ -109,6 +110,8 @@ def _result_table(out):
     t.meta.update({"model": out.config.model, "method": out.config.method,
                    "stat": float(out.result.stat), "dof": int(out.result.dof),
                    "units": [u.name for u in out.config.units]})
+    if getattr(out, "warnings", None):
+        t.meta["warnings"] = list(out.warnings)
     if out.posterior is not None:
         summ = out.posterior.summary()
         by_name = {r["name"]: r for r in summ}
@@ -167,8 +170,11 @@ def _markdown(out, files):
     cfg, res, data = out.config, out.result, out.data
     lines = [f"# bayspec fit: {cfg.name}", "",
              f"Model `{cfg.model}` fitted to {len(cfg.units)} unit(s) by **{cfg.method}**"
-             + (f" (config `{Path(cfg.source).name}`)." if cfg.source else "."), "",
-             "## Data", "", "| unit | source | statistic | noticed (keV) | groups |",
+             + (f" (config `{Path(cfg.source).name}`)." if cfg.source else "."), ""]
+    notes = list(getattr(out, "warnings", []))
+    if notes:
+        lines += ["> **Finished with warnings**:"] + [f"> - {w}" for w in notes] + [""]
+    lines += ["## Data", "", "| unit | source | statistic | noticed (keV) | groups |",
              "|---|---|---|---|---|"]
     for u in cfg.units:
         du = data[u.name]

@@ -2,6 +2,11 @@
 
 The work is done by `bayspec.infer.Infer` (``fit``, ``sample``, ``flux``); this module only
 sequences the steps, shows progress and collects what they return.
+
+A fit whose minimum is invalid stops the run (`FitError`). A valid minimum with parameters on
+a bound (`FitResult.valid` false, ``at_limit`` set) does not: the run goes on, every output
+flags those parameters and `Outcome.warnings` lists them (the command then exits with
+`bayspec.cli.main.EXIT_WARNINGS`).
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-
+from ..errors import FitError
 
 __all__ = ["Outcome", "run_analysis", "make_infer"]
 
@@ -28,6 +33,8 @@ class Outcome:
     posterior: object = None
     fluxes: list = dataclasses.field(default_factory=list)
     timings: dict = dataclasses.field(default_factory=dict)
+    #: Things the user must know about the results (e.g. parameters on a bound).
+    warnings: list = dataclasses.field(default_factory=list)
 
 
 def make_infer(data, model):
@@ -75,7 +82,11 @@ def run_analysis(cfg, data, model, progress=True):
     bar = tqdm(total=len(steps), desc="bayspec", unit="step", disable=not progress,
                leave=False)
     bar.set_postfix_str("maximum likelihood")
-    result = infer.fit()
+    result = infer.fit(raise_on_failure=False)
+    if not result.minimum_valid:
+        bar.close()
+        raise FitError(f"MIGRAD failed: {result.minimum_status}")
+    notes = [f"{m} (its error is not meaningful)" for m in result.limit_messages]
     timings["fit"] = time.perf_counter() - t0
     bar.update()
     posterior = None
@@ -92,4 +103,4 @@ def run_analysis(cfg, data, model, progress=True):
     bar.update()
     bar.close()
     timings["total"] = time.perf_counter() - t0
-    return Outcome(cfg, data, model, infer, result, posterior, fluxes, timings)
+    return Outcome(cfg, data, model, infer, result, posterior, fluxes, timings, notes)

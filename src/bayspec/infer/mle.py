@@ -297,9 +297,10 @@ class FitProblem:
         x = np.clip(self.coords.backward(y), self.bounds[:, 0], self.bounds[:, 1])
         self.set(x)
         fmin = m.fmin
+        why = "" if fmin.is_valid else _status(fmin)
         if raise_on_failure and not (fmin.is_valid and not limits):
             reason = ("; ".join(v["message"] for v in limits.values()) if limits
-                      else f"MIGRAD failed: {_status(fmin)}")
+                      else f"MIGRAD failed: {why}")
             raise FitError(reason)
         merr = None
         if minos and fmin.is_valid:
@@ -315,7 +316,7 @@ class FitProblem:
                 xh = self.coords.backward(np.where(np.arange(len(y)) == j, y + me.upper, y))[j]
                 merr[n] = (float(xl - x[j]), float(xh - x[j]), bool(me.is_valid))
             self.set(x)
-        return FitResult.from_fit(self.lik, self, y, cov_y, fmin, limits, merr)
+        return FitResult.from_fit(self.lik, self, y, cov_y, fmin, limits, merr, minimum_status=why)
 
     def stat_at(self, x):
         """The statistic at varied values ``x (p,)`` (no penalty: ``x`` inside the bounds)."""

@@ -113,6 +113,8 @@ class FitResult:
     minimum_valid : bool
         Minuit's valid-minimum flag alone (EDM below goal, covariance positive definite,
         no call limit reached).
+    minimum_status : str
+        Why the minimum is not valid (e.g. ``"EDM 0.3 above goal 0.0002"``); ``""`` if it is.
     at_limit : dict
         ``{name: {"side": "lower"|"upper", "bound": value, "message": text}}`` for
         parameters that ended on a bound (``bound`` in parameter units); empty otherwise.
@@ -123,8 +125,8 @@ class FitResult:
     """
 
     def __init__(self, *, names, values, errors, covariance, stat, stat_per_unit, dof, npoints,
-                 minimum_valid, at_limit=None, edm=float("nan"), nfcn=0, errors_lo=None,
-                 errors_hi=None, minos_valid=None, params=None, fit_coords=None, transforms=None,
+                 minimum_valid, at_limit=None, minimum_status="", edm=float("nan"), nfcn=0,
+                 errors_lo=None, errors_hi=None, minos_valid=None, params=None, fit_coords=None, transforms=None,
                  fit_covariance=None, problem=None):
         self.names = list(names)
         self.values = ParDict(values)
@@ -136,6 +138,7 @@ class FitResult:
         self.npoints = int(npoints)
         self.nfree = len(self.names)
         self.minimum_valid = bool(minimum_valid)
+        self.minimum_status = "" if self.minimum_valid else str(minimum_status or "invalid minimum")
         self.at_limit = _limits(at_limit)
         self.valid = self.minimum_valid and not self.at_limit
         self.edm = float(edm)
@@ -162,16 +165,16 @@ class FitResult:
 
     @property
     def status(self) -> str:
-        """``"valid"``, ``"at bound: <names>"`` or ``"invalid minimum"`` (what went wrong first)."""
+        """``"valid"``, ``"invalid minimum: <why>"`` or ``"at bound: <name> (<side>), ..."``."""
         if not self.minimum_valid:
-            return "invalid minimum"
+            return f"invalid minimum: {self.minimum_status}"
         if self.at_limit:
             return "at bound: " + ", ".join(f"{n} ({v['side']})" for n, v in self.at_limit.items())
         return "valid"
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_fit(cls, lik, problem, y, cov_y, fmin, limits, merr):
+    def from_fit(cls, lik, problem, y, cov_y, fmin, limits, merr, minimum_status=""):
         """The result of `FitProblem.fit` (parameters already at the best fit)."""
         names = problem.names
         x = np.array([p.value for p in problem.pars])
@@ -189,7 +192,8 @@ class FitResult:
         return cls(names=names, values=dict(zip(names, map(float, x))),
                    errors=dict(zip(names, map(float, err))), covariance=cov, stat=stat,
                    stat_per_unit=per_unit, dof=lik.npoints - len(names), npoints=lik.npoints,
-                   minimum_valid=bool(fmin.is_valid), at_limit=limits, edm=fmin.edm,
+                   minimum_valid=bool(fmin.is_valid), at_limit=limits,
+                   minimum_status=minimum_status, edm=fmin.edm,
                    nfcn=problem.nfcn, params={k: float(p.value) for k, p in lik.params.items()},
                    fit_coords=y, transforms=[t.name for t in problem.coords.transforms],
                    fit_covariance=cov_y, problem=problem, **kw)
@@ -290,6 +294,7 @@ class FitResult:
             "stat": self.stat, "stat_per_unit": self.stat_per_unit,
             "dof": self.dof, "npoints": self.npoints,
             "valid": self.valid, "minimum_valid": self.minimum_valid,
+            "minimum_status": self.minimum_status, "status": self.status,
             "at_limit": {k: {"side": v["side"], "bound": _finite_or_none(v["bound"]),
                              "message": v["message"]} for k, v in self.at_limit.items()},
             "edm": _finite_or_none(self.edm), "nfcn": self.nfcn,
@@ -323,6 +328,7 @@ class FitResult:
                    errors={k: num(v) for k, v in d["errors"].items()}, covariance=mat(d["covariance"]),
                    stat=d["stat"], stat_per_unit=d["stat_per_unit"], dof=d["dof"], npoints=d["npoints"],
                    minimum_valid=d.get("minimum_valid", d["valid"]), at_limit=d.get("at_limit"),
+                   minimum_status=d.get("minimum_status", ""),
                    edm=num(d.get("edm")), nfcn=d.get("nfcn", 0), errors_lo=d.get("errors_lo"),
                    errors_hi=d.get("errors_hi"), minos_valid=d.get("minos_valid"),
                    params={k: num(v) for k, v in d.get("params", {}).items()},
