@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import StatisticError
 from ..stat import get_statistic
 from ..stat.profile import pgstat_background, wstat_background
 
@@ -52,6 +53,35 @@ def _array_or_none(unit, attr):
     except (AttributeError, ValueError):
         return None
     return None if v is None else np.asarray(v, dtype=float)
+
+
+def _check_variance(fold, unit):
+    """Refuse data-variance chi-square on groups whose variance is zero.
+
+    With ``chi2`` (file errors) or ``chi2_datavar`` (``S + alpha² B``) a group with zero
+    variance (no counts, or zero errors) has no defined weight; the statistic functions
+    would silently give it unit variance, which fits nonsense (an all-zero spectrum is
+    "valid" at a statistic of ~0). A unit says which groups, so the user can group the
+    spectrum or choose ``chi2_gehrels`` (Gehrels 1986 variances, never zero).
+    """
+    name = fold.stat_name.lower()
+    if name not in ("chi2", "chi2_datavar"):
+        return
+    alpha = None if fold.B is None else fold.ts / fold.tb
+    if name == "chi2":
+        var = fold.sS ** 2 + (0.0 if alpha is None else (alpha * fold.sB) ** 2)
+    else:
+        var = np.abs(fold.S) + (0.0 if alpha is None else alpha ** 2 * np.abs(fold.B))
+    bad = np.flatnonzero(~(var > 0))
+    if bad.size:
+        lo, hi = unit.rsp_chbin[bad, 0], unit.rsp_chbin[bad, 1]
+        where = ", ".join(f"{a:g}-{b:g} keV" for a, b in zip(lo[:5], hi[:5]))
+        more = f" and {bad.size - 5} more" if bad.size > 5 else ""
+        raise StatisticError(
+            f"{bad.size} of {var.size} noticed groups have zero variance under {name} "
+            f"({where}{more}): group the spectrum (e.g. grpg={{'min_evt': 1}}), notice "
+            "fewer channels, or use stat='chi2_gehrels'",
+            file=unit.src_ins.file, hdu=unit.src_ins.hdu, key=unit.name)
 
 
 class UnitFold:
@@ -109,19 +139,20 @@ class UnitFold:
         self.stat_name = str(unit.stat)
         self.func = get_statistic(unit.stat)
         self.S = np.asarray(unit.src_counts, dtype=float)
-        self.sS = _array_or_none(unit, "src_errors")
+        self.sS = _array_or_none(unit, "src_fit_errors")
         self.scale_pars = (unit.src_ins.factor, unit.rsp_ins.factor)
         bkg = unit.bkg_ins
         self.bkg_par = None if bkg is None else bkg.factor
         if bkg is not None:
             self.B = np.asarray(unit.bkg_counts, dtype=float)
-            self.sB = _array_or_none(unit, "bkg_errors")
+            self.sB = _array_or_none(unit, "bkg_fit_errors")
             self.tb = np.asarray(unit.bkg_efficiency, dtype=float)
         else:
             self.B = self.sB = None
             self.tb = 1.0
         self.weight = unit.selection.weight
         self._prepared = None
+        _check_variance(self, unit)
 
     # ------------------------------------------------------------------ counts
     def counts(self, v):

@@ -43,6 +43,10 @@ class Selection:
         Groups of the fit views and of the ``_re_`` (plotting) views.
     weight : float
         Multiplier of the unit's statistic.
+    sys_frac : float
+        User systematic fraction of the source counts (see `bayspec.data._views`).
+    bkg_sys : bool
+        Whether the background file's SYS_ERR enters a Gaussian background's variance.
     """
 
     notc: np.ndarray
@@ -51,6 +55,8 @@ class Selection:
     grouping: _grp.Grouping
     rebining: _grp.Grouping
     weight: float
+    sys_frac: float = 0.0
+    bkg_sys: bool = False
 
 
 def src_efficiency_per_channel(src):
@@ -89,6 +95,49 @@ def _weight(value, name):
     return w
 
 
+def _sys_frac(value, name):
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"sys_frac must be a number, got {value!r}",
+                          key=f"{name} sys_frac") from None
+    if not np.isfinite(f) or f < 0:
+        raise ConfigError(f"sys_frac must be finite and >= 0, got {f}", key=f"{name} sys_frac")
+    return f
+
+
+#: Statistics whose source variance comes from the data errors, so that systematic
+#: errors can enter it (the others model the source counts as Poisson, or use a variance
+#: of their own).
+GAUSSIAN_SOURCE_STATS = ("chi2",)
+#: Statistics with a Gaussian background whose variance is ``bkg_errors**2``.
+GAUSSIAN_BACKGROUND_STATS = ("chi2", "pgstat")
+
+
+def _check_systematics(parts, stat, sys_frac, bkg_sys, noticing, name, warned):
+    """Warn once per file when systematic errors cannot enter the chosen statistic."""
+    src, bkg = parts.src, parts.bkg
+    stat = str(stat).lower()
+    sys = src.sys_errors
+    if stat not in GAUSSIAN_SOURCE_STATS:
+        if sys is not None and np.any(np.asarray(sys)[noticing] > 0):
+            tag = ("src_sys", id(src), stat)
+            if warned is None or tag not in warned:
+                if warned is not None:
+                    warned.add(tag)
+                warnings.warn(f"{src.file or src.name}: SYS_ERR (up to "
+                              f"{np.max(np.asarray(sys)[noticing]):g}) does not enter the "
+                              f"{stat} likelihood of unit {name!r} (its source counts are "
+                              "not Gaussian with the file errors); use stat='chi2' to "
+                              "include it", stacklevel=5)
+        if sys_frac > 0:
+            raise ConfigError(f"sys_frac={sys_frac:g} needs a statistic with Gaussian source "
+                              f"errors (chi2), not {stat}", key=f"{name} sys_frac")
+    if bkg_sys and (bkg is None or stat not in GAUSSIAN_BACKGROUND_STATS):
+        raise ConfigError("bkg_sys needs a Gaussian background (chi2 or pgstat with a "
+                          "background)", key=f"{name} bkg_sys")
+
+
 def _grouping(parts, mask, notc, policy, key, name):
     src, bkg, rsp = parts.src, parts.bkg, parts.rsp
     if policy is None:
@@ -121,11 +170,12 @@ def make_selection(parts, settings, name, warned=None):
     ----------
     parts : bayspec.data._inputs.Parts
     settings : mapping
-        ``stat``, ``notc``, ``grpg``, ``rebn``, ``weight`` as the user gave them.
+        ``stat``, ``notc``, ``grpg``, ``rebn``, ``weight`` and optionally ``sys_frac``,
+        ``bkg_sys`` as the user gave them.
     name : str
         The unit's name, for messages.
     warned : set, optional
-        ids of responses already warned about (NaN channel bounds are reported once).
+        What was already warned about (NaN channel bounds, unusable SYS_ERR: once each).
 
     Raises
     ------
@@ -157,4 +207,7 @@ def make_selection(parts, settings, name, warned=None):
     grouping = _grouping(parts, noticing, notc, settings["grpg"], "grpg", name)
     rebining = grouping if settings["rebn"] is None else \
         _grouping(parts, noticing, notc, settings["rebn"], "rebn", name)
-    return Selection(notc, good, noticing, grouping, rebining, weight)
+    sys_frac = _sys_frac(settings.get("sys_frac", 0.0), name)
+    bkg_sys = bool(settings.get("bkg_sys", False))
+    _check_systematics(parts, settings["stat"], sys_frac, bkg_sys, noticing, name, warned)
+    return Selection(notc, good, noticing, grouping, rebining, weight, sys_frac, bkg_sys)

@@ -72,10 +72,24 @@ class DataUnit(CountViews, SpectrumViews):
         Multiplies this unit's statistic.
     name : str, optional
         Default: the source file's base name (or the key in `Data`).
+    sys_frac : float
+        User systematic fraction (XSPEC ``systematic``-like, but of the observed counts):
+        adds ``(sys_frac × S_g)²`` to each group's variance under ``chi2`` (default 0).
+    bkg_sys : bool
+        Add the background file's SYS_ERR to a Gaussian background's variance (``pgstat``,
+        ``chi2``); default False, as threeML (bayspec 0.4.5 added it).
+
+    Notes
+    -----
+    Systematic errors (``src_sys_errors``, ``bkg_sys_errors`` in `bayspec.data._views`)
+    enter only statistics that use Gaussian data errors. With a Poisson source statistic
+    (``cstat``, ``wstat``, ``pstat``, ``pgstat``, ``chi2_*``) the source file's SYS_ERR
+    cannot enter the likelihood, and a warning naming the file says so once.
     """
 
     def __init__(self, src, bkg=None, rmf=None, arf=None, rsp=None, stat="pgstat", notc=None,
-                 grpg=None, rebn=None, time=None, weight=1, *, name=None):
+                 grpg=None, rebn=None, time=None, weight=1, *, name=None, sys_frac=0.0,
+                 bkg_sys=False):
         self._name = name
         self._fit_with = None
         self._warned = set()
@@ -85,7 +99,8 @@ class DataUnit(CountViews, SpectrumViews):
         self._parts = None
         self._inputs = {}
         self._apply(dict(src=src, bkg=bkg, rmf=rmf, arf=arf, rsp=rsp, stat=stat, notc=notc,
-                         grpg=grpg, rebn=rebn, time=time, weight=weight),
+                         grpg=grpg, rebn=rebn, time=time, weight=weight, sys_frac=sys_frac,
+                         bkg_sys=bkg_sys),
                     ("src", "bkg", "rsp"))
 
     # ------------------------------------------------------------------ state changes
@@ -214,6 +229,12 @@ class DataUnit(CountViews, SpectrumViews):
     weight = property(lambda self: self._inputs["weight"],
                    lambda self, v: self._change("weight", v),
                    doc="Multiplier of the unit's statistic.")
+    sys_frac = property(lambda self: self._inputs["sys_frac"],
+                        lambda self, v: self._change("sys_frac", v),
+                        doc="User systematic fraction of the source counts (chi2 only).")
+    bkg_sys = property(lambda self: self._inputs["bkg_sys"],
+                       lambda self, v: self._change("bkg_sys", v),
+                       doc="Whether the background's SYS_ERR enters its Gaussian variance.")
 
     # ------------------------------------------------------------------ parameters / config
     @property
@@ -237,7 +258,8 @@ class DataUnit(CountViews, SpectrumViews):
     def cfg(self):
         """`SuperDict` of the unit's settings (stat, notc, grpg, rebn, time, weight)."""
         return SuperDict([("stat", self.stat), ("notc", self.notc), ("grpg", self.grpg),
-                          ("rebn", self.rebn), ("time", self.time), ("weight", self.weight)])
+                          ("rebn", self.rebn), ("time", self.time), ("weight", self.weight),
+                          ("sys_frac", self.sys_frac), ("bkg_sys", self.bkg_sys)])
 
     # ------------------------------------------------------------------ info / save
     @property
