@@ -86,3 +86,22 @@ def test_template_checks_the_grammar_up_front():
     with pytest.raises(ConfigError) as err:
         Template("cpl", params={"Ep": {"bounds": [5, 1]}})
     assert err.value.key == "params.Ep.bounds"
+
+
+def test_yaml_systematics_reach_the_unit(tmp_path):
+    """``sys_frac`` and ``bkg_sys`` in a unit's YAML entry are the unit's settings."""
+    import yaml
+
+    from bayspec.cli.build import build
+    from bayspec.cli.config import load_config
+    from bayspec.examples import grb090217a
+
+    f = grb090217a("n6")
+    cfg = {"units": {"n6": {"src": str(f["src"]), "bkg": str(f["bkg"]), "rsp": str(f["rsp"]),
+                            "notc": [[8, 900]], "stat": "pgstat", "bkg_sys": True}},
+           "model": "cpl", "method": "mle"}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    data, _ = build(load_config(path))
+    unit = data["n6"]
+    assert unit.bkg_sys is True and unit.selection.bkg_sys

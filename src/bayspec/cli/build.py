@@ -18,7 +18,8 @@ def build_data(cfg) -> Data:
         try:
             unit = DataUnit(u.src, bkg=u.bkg, rmf=u.rmf, arf=u.arf, rsp=u.rsp, stat=u.stat,
                             notc=u.notc, grpg=u.grpg, rebn=u.rebn, time=u.time,
-                            weight=u.weight, name=u.name)
+                            weight=u.weight, name=u.name, sys_frac=u.sys_frac,
+                            bkg_sys=u.bkg_sys)
         except ConfigError:
             raise
         except BayspecError as exc:

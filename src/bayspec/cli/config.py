@@ -11,6 +11,8 @@ to write::
         notc: [[8, 900]]         # keV; one [lo, hi] or a list of them
         stat: pgstat             # cstat, wstat, pstat, pgstat, chi2, ...
         grpg: {min_evt: 5}       # optional grouping policy ("none": channel by channel)
+        sys_frac: 0.02           # optional systematic fraction of the counts (chi2 only)
+        bkg_sys: false           # optional: background SYS_ERR in pgstat's variance
     model: cpl                   # an expression: "band + bb", "cpl * hecut", ...
     params:                      # optional, by full name (bayspec.parameter.settings)
       cpl.Ep: {value: 300, prior: [loguniform, 10, 10000]}
@@ -45,7 +47,7 @@ PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
 _TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
              "sed"}
 _UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",
-              "weight"}
+              "weight", "sys_frac", "bkg_sys"}
 _FILE_KEYS = ("src", "bkg", "rsp", "rmf", "arf")
 
 
@@ -65,6 +67,8 @@ class UnitConfig:
     stat: str = "pgstat"
     time: float | None = None
     weight: float = 1.0
+    sys_frac: float = 0.0
+    bkg_sys: bool = False
 
 
 @dataclasses.dataclass
@@ -175,6 +179,12 @@ def _unit(name, spec, base, where):
         u.time = _number(spec["time"], f"{key}.time", where)
     if spec.get("weight") is not None:
         u.weight = _number(spec["weight"], f"{key}.weight", where)
+    if spec.get("sys_frac") is not None:
+        u.sys_frac = _number(spec["sys_frac"], f"{key}.sys_frac", where)
+    if spec.get("bkg_sys") is not None:
+        if not isinstance(spec["bkg_sys"], bool):
+            _fail(f"{key}.bkg_sys", f"must be true or false, got {spec['bkg_sys']!r}", where)
+        u.bkg_sys = spec["bkg_sys"]
     return u
 
 
