@@ -8,7 +8,10 @@ balrog      ``BalrogResponse``, ``ResponseProvider`` protocol, ``InterpolatedPro
 notice      energy-range noticing of channels.
 grouping    GROUPING flags and grouping policies (min_evt, min_sigma, max_bin, optimal).
 upperlimit  Kraft, Burrows & Nousek (1991) upper limit.
-unit        ``DataUnit``.
+unit        ``DataUnit`` (with _inputs, selection, _views, _spectra, _aliases).
+fold        ``UnitFold``: the unit's one path from model to counts and statistic.
+predict     npred, stat arrays, residuals; simulate: fake spectra.
+rsp2        the RSP2 time rule; pha2: PHA-II rows to a DataUnit.
 data        ``Data``.
 """
 
@@ -19,7 +22,10 @@ from .response import Auxiliary, DisableMethodsMeta, Redistribution, Response
 from .spectrum import Background, Source, Spectrum
 from .unit import DataUnit
 from .upperlimit import kbn_upper_limit
+from .pha2 import unit_from_rows
+from .rsp2 import interval_response
 
 __all__ = ["Spectrum", "Source", "Background", "Response", "Redistribution", "Auxiliary",
            "DisableMethodsMeta", "BalrogResponse", "ResponseProvider", "InterpolatedProvider",
-           "DataUnit", "Data", "Grouping", "kbn_upper_limit"]
+           "DataUnit", "Data", "Grouping", "kbn_upper_limit", "unit_from_rows",
+           "interval_response"]
