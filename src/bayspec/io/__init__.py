@@ -11,6 +11,7 @@ rmf            `read_rmf`, `list_matrices` (CAL/GEN/92-002, RMF/RSP/RSP2)
 arf            `read_arf` (CAL/GEN/92-002, ARF/ARF2)
 pha_write      `write_pha`
 response_write `write_rmf`, `write_arf`
+table_model    `read_table_model`, `write_table_model` (OGIP memo 92-009 table models)
 
 Index conventions: a PHA-II row is 0-based; an RMF/ARF matrix is chosen by EXTVER
 (1-based). Units: keV, s, cm², counts.
@@ -23,6 +24,7 @@ from .pha import read_pha, read_pha_series
 from .pha_write import write_pha
 from .response_write import write_arf, write_rmf
 from .rmf import list_matrices, read_rmf
+from .table_model import TableModelData, TableParameter, read_table_model, write_table_model
 
 __all__ = [
     "parse_source",
@@ -38,4 +40,8 @@ __all__ = [
     "PhaSeries",
     "RmfMatrix",
     "ArfCurve",
+    "read_table_model",
+    "write_table_model",
+    "TableModelData",
+    "TableParameter",
 ]

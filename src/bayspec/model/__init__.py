@@ -6,7 +6,8 @@ base        ``Model``: parameters, names, plan / node_values / integrate / __cal
 component   ``Additive``, ``Multiplicative``, ``Convolution`` bases and ``ParSpec``.
 composite   ``CompositeModel``: ``+ - * /``, numbers, ``conv(model)``; kind rules.
 plan        ``IntegrationPlan``; exact (antiderivative) and quadrature plans.
-parse       ``parse_model("band + bb")``.
+parse       ``parse_model("band + bb")``, ``atable{file}``/``mtable{file}``/``etable{file}``.
+table       ``table_model(path)``: OGIP table models (XSPEC atable/mtable/etable).
 library     the components and the registry (``library.LIBRARY``, ``library.get``).
 
 Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
@@ -21,6 +22,7 @@ from .library import (Band, Blackbody, Constant, Cutoff, CutoffPowerLaw, DiskBla
                       MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, ZShift)
 from .parse import parse_model
 from .plan import IntegrationPlan
+from .table import table_model
 
 pl = PowerLaw
 cpl = CutoffPowerLaw
@@ -40,7 +42,7 @@ wabs = WAbs
 
 __all__ = [
     "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
-    "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library",
+    "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library", "table_model",
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",

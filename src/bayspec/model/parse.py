@@ -5,10 +5,12 @@ Grammar (a recursive-descent parser over a token list)::
     expr   := term (('+' | '-') term)*
     term   := unary (('*' | '/') unary)*
     unary  := ('+' | '-') unary | atom
-    atom   := NUMBER | NAME | NAME '(' expr ')' | '(' expr ')'
+    atom   := NUMBER | NAME | NAME '(' expr ')' | '(' expr ')' | TABLE '{' PATH '}'
 
 NAME is a registered component (``bayspec.model.library``); ``NAME(expr)`` applies a
-convolution component. Each occurrence of a name is a new component instance (``cpl + cpl``
+convolution component. ``atable{path}``, ``mtable{path}`` and ``etable{path}`` read an OGIP
+table model (additive, multiplicative, exponential; `bayspec.model.table.table_model`), as
+in XSPEC; the path runs to the closing brace. Each occurrence of a name is a new component instance (``cpl + cpl``
 gives ``cpl`` and ``cpl_2``).
 """
 
@@ -23,8 +25,10 @@ from .component import Convolution
 
 __all__ = ["parse_model"]
 
+_TABLES = {"atable": "additive", "mtable": "multiplicative", "etable": "exponential"}
+
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()]))"
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()])|(?P<path>\{[^}]*\}))"
 )
 
 
@@ -108,6 +112,13 @@ class _Parser:
                 self.i -= 1
                 self._fail("')'", self._peek())
             return node
+        if kind == "name" and val in _TABLES:
+            ptok = self._take()
+            if ptok[0] != "path" or not ptok[1][1:-1].strip():
+                self.i -= 1
+                self._fail(f"{{path}} after {val}", self._peek())
+            from .table import table_model
+            return table_model(ptok[1][1:-1].strip(), kind=_TABLES[val])
         if kind == "name":
             cls = library.get(val)
             if self._peek()[1] == "(":
