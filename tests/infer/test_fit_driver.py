@@ -120,3 +120,19 @@ def test_several_starts_screen_in_one_call():
     res = fit_mle(lik, n_starts=64, seed=0)
     ref = fit_mle(Likelihood([(_n6(), cpl())]))
     np.testing.assert_allclose(res.stat, ref.stat, rtol=1e-6)
+
+
+def test_fewer_points_than_free_parameters_is_refused_with_the_counts():
+    """One noticed channel, two free parameters: MIGRAD called this a 'valid' fit with
+    statistic ~ 1e-10; it is refused, saying '1 data point, 2 free parameters'."""
+    from bayspec.model import pl
+
+    unit = _n6(notc=((9.0, 900.0),))
+    lo, hi = unit.rsp_chbin[40]
+    unit.notc = [[float(lo), float(hi)]]
+    assert unit.npoint == 1
+    with pytest.raises(FitError, match=r"^1 data point, 2 free parameters \(pl.K, pl.alpha\)"):
+        fit_mle(Likelihood([(unit, pl())]), raise_on_failure=False)
+    # holding one parameter leaves one varied parameter for one point: allowed
+    res = fit_mle(Likelihood([(unit, pl())]), fixed=["pl.alpha"], raise_on_failure=False)
+    assert res.names == ["pl.K"]

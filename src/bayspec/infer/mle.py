@@ -92,6 +92,8 @@ class FitProblem:
                                for k, v in fixed.items()], dtype=float)
         self._stat = lik.evaluate if stat is None else stat
         self.custom_stat = stat is not None
+        if stat is None:
+            _check_enough_points(int(lik.npoints), self.names)
         free = list(lik.free_params.values())
         self.pars = [free[j] for j in self._jvar]
         self.coords = Coordinates(self.pars)
@@ -321,6 +323,21 @@ class FitProblem:
     def stat_at(self, x):
         """The statistic at varied values ``x (p,)`` (no penalty: ``x`` inside the bounds)."""
         return float(np.asarray(self._stat(self.full(x)), dtype=float).ravel()[0])
+
+
+def _check_enough_points(npoints, names):
+    """`FitError` when fewer data points (noticed groups) than varied parameters remain.
+
+    With ``N < k`` the statistic has a continuum of exact minima: MIGRAD may still report a
+    "valid" minimum (statistic ~ 0, errors meaningless) or wander to a bound, so the fit is
+    refused with the counts instead of a misleading result.
+    """
+    k = len(names)
+    if npoints < k:
+        raise FitError(f"{npoints} data point{'s' if npoints != 1 else ''}, {k} free "
+                       f"parameters ({', '.join(names)}): a fit needs at least as many noticed "
+                       "channels (groups) as free parameters; notice a wider energy range, "
+                       "group less or freeze parameters")
 
 
 def _initial_step(y, lim, log):
