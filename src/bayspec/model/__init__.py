@@ -11,15 +11,20 @@ table       ``table_model(path)``: OGIP table models (XSPEC atable/mtable/etable
 library     the components and the registry (``library.LIBRARY``, ``library.get``).
 
 Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
-``const``, ``mconst``, ``gauss``, ``zshift``, ``tbabs``, ``phabs``, ``wabs``.
+``const``, ``mconst``, ``gauss``, ``zshift``, ``tbabs``, ``phabs``, ``wabs``; XSPEC-form
+``powerlaw``, ``bknpower``, ``cutoffpl``, ``bbody``, ``bbodyrad``, ``bremss``, ``zpowerlw``,
+``zbbody``, ``grbm``, ``lorentz``, ``gaussian``, ``expabs``, ``highecut``; convolutions
+``cflux``, ``cpflux``; OGIP tables through ``table_model``.
 """
 
 from . import library
 from .base import DEFAULT_SETTINGS, Model
 from .component import Additive, Component, Convolution, Multiplicative, ParSpec
 from .composite import CompositeModel
-from .library import (Band, Blackbody, Constant, Cutoff, CutoffPowerLaw, DiskBlackbody, Gaussian, HighECut,
-                      MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, ZShift)
+from .library import (Band, BBody, BBodyRad, Blackbody, BknPower, Bremss, CFlux, Constant, CPFlux, Cutoff,
+                      CutoffPL, CutoffPowerLaw, DiskBlackbody, ExpAbs, Gaussian, GrbM, HighECut, Lorentz,
+                      MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, XGaussian, XHighECut,
+                      XPowerLaw, ZBBody, ZPowerLw, ZShift)
 from .parse import parse_model
 from .plan import IntegrationPlan
 from .table import table_model
@@ -39,6 +44,21 @@ zshift = ZShift
 tbabs = TBabs
 phabs = PhAbs
 wabs = WAbs
+cflux = CFlux
+cpflux = CPFlux
+powerlaw = XPowerLaw
+bknpower = BknPower
+cutoffpl = CutoffPL
+bbody = BBody
+bbodyrad = BBodyRad
+bremss = Bremss
+zpowerlw = ZPowerLw
+zbbody = ZBBody
+grbm = GrbM
+lorentz = Lorentz
+gaussian = XGaussian
+expabs = ExpAbs
+highecut = XHighECut
 
 __all__ = [
     "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
@@ -47,4 +67,8 @@ __all__ = [
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",
     "tbabs", "phabs", "wabs",
+    "CFlux", "CPFlux", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
+    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
+    "cflux", "cpflux", "powerlaw", "bknpower", "cutoffpl", "bbody", "bbodyrad", "bremss", "zpowerlw", "zbbody",
+    "grbm", "lorentz", "gaussian", "expabs", "highecut",
 ]

@@ -2,7 +2,9 @@
 
 Modules: ``powerlaw`` (pl), ``cpl``, ``band``, ``sbpl``, ``blackbody`` (bb), ``diskbb``
 (mbb), ``cutoff`` (cutoff, hecut), ``constant`` (const, mconst), ``gauss``, ``zshift``,
-``absorption`` (tbabs, phabs, wabs).
+``absorption`` (tbabs, phabs, wabs), ``xspec_continua`` (XSPEC's own names and
+normalisations: powerlaw, bknpower, cutoffpl, bbody, bbodyrad, bremss, zpowerlw, zbbody,
+grbm, lorentz, gaussian, expabs, highecut), ``fluxconv`` (cflux, cpflux).
 """
 
 from __future__ import annotations
@@ -20,17 +22,24 @@ from .gauss import Gaussian
 from .powerlaw import PowerLaw
 from .sbpl import SmoothlyBrokenPowerLaw
 from .zshift import ZShift
+from .fluxconv import CFlux, CPFlux
+from .xspec_continua import (BBody, BBodyRad, BknPower, Bremss, CutoffPL, ExpAbs, GrbM, Lorentz, XGaussian,
+                             XHighECut, XPowerLaw, ZBBody, ZPowerLw)
 
 __all__ = ["LIBRARY", "get", "names", "register"] + [
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
+    "CFlux", "CPFlux", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
+    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
 ]
 
 #: Registry: component name → class.
 LIBRARY: dict[str, type] = {
     cls.default_name: cls
     for cls in (PowerLaw, CutoffPowerLaw, Band, SmoothlyBrokenPowerLaw, Blackbody, DiskBlackbody,
-                Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift, TBabs, PhAbs, WAbs)
+                Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift, TBabs, PhAbs, WAbs,
+                CFlux, CPFlux, XPowerLaw, BknPower, CutoffPL, BBody, BBodyRad, Bremss, ZPowerLw, ZBBody,
+                GrbM, Lorentz, XGaussian, ExpAbs, XHighECut)
 }
 
 
