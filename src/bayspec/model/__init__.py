@@ -14,14 +14,14 @@ Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``
 ``const``, ``mconst``, ``gauss``, ``zshift``, ``tbabs``, ``phabs``, ``wabs``; XSPEC-form
 ``powerlaw``, ``bknpower``, ``cutoffpl``, ``bbody``, ``bbodyrad``, ``bremss``, ``zpowerlw``,
 ``zbbody``, ``grbm``, ``lorentz``, ``gaussian``, ``expabs``, ``highecut``; convolutions
-``cflux``, ``cpflux``; OGIP tables through ``table_model``.
+``cflux``, ``cpflux``, ``clumin``; OGIP tables through ``table_model``.
 """
 
 from . import library
 from .base import DEFAULT_SETTINGS, Model
 from .component import Additive, Component, Convolution, Multiplicative, ParSpec
 from .composite import CompositeModel
-from .library import (Band, BBody, BBodyRad, Blackbody, BknPower, Bremss, CFlux, Constant, CPFlux, Cutoff,
+from .library import (Band, BBody, BBodyRad, Blackbody, BknPower, Bremss, CFlux, CLumin, Constant, CPFlux, Cutoff,
                       CutoffPL, CutoffPowerLaw, DiskBlackbody, ExpAbs, Gaussian, GrbM, HighECut, Lorentz,
                       MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, XGaussian, XHighECut,
                       XPowerLaw, ZBBody, ZPowerLw, ZShift)
@@ -46,6 +46,7 @@ phabs = PhAbs
 wabs = WAbs
 cflux = CFlux
 cpflux = CPFlux
+clumin = CLumin
 powerlaw = XPowerLaw
 bknpower = BknPower
 cutoffpl = CutoffPL
@@ -67,8 +68,8 @@ __all__ = [
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",
     "tbabs", "phabs", "wabs",
-    "CFlux", "CPFlux", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
+    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
     "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
-    "cflux", "cpflux", "powerlaw", "bknpower", "cutoffpl", "bbody", "bbodyrad", "bremss", "zpowerlw", "zbbody",
+    "cflux", "cpflux", "clumin", "powerlaw", "bknpower", "cutoffpl", "bbody", "bbodyrad", "bremss", "zpowerlw", "zbbody",
     "grbm", "lorentz", "gaussian", "expabs", "highecut",
 ]

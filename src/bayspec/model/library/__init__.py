@@ -4,7 +4,7 @@ Modules: ``powerlaw`` (pl), ``cpl``, ``band``, ``sbpl``, ``blackbody`` (bb), ``d
 (mbb), ``cutoff`` (cutoff, hecut), ``constant`` (const, mconst), ``gauss``, ``zshift``,
 ``absorption`` (tbabs, phabs, wabs), ``xspec_continua`` (XSPEC's own names and
 normalisations: powerlaw, bknpower, cutoffpl, bbody, bbodyrad, bremss, zpowerlw, zbbody,
-grbm, lorentz, gaussian, expabs, highecut), ``fluxconv`` (cflux, cpflux).
+grbm, lorentz, gaussian, expabs, highecut), ``fluxconv`` (cflux, cpflux, clumin).
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from .gauss import Gaussian
 from .powerlaw import PowerLaw
 from .sbpl import SmoothlyBrokenPowerLaw
 from .zshift import ZShift
-from .fluxconv import CFlux, CPFlux
+from .fluxconv import CFlux, CLumin, CPFlux
 from .xspec_continua import (BBody, BBodyRad, BknPower, Bremss, CutoffPL, ExpAbs, GrbM, Lorentz, XGaussian,
                              XHighECut, XPowerLaw, ZBBody, ZPowerLw)
 
 __all__ = ["LIBRARY", "get", "names", "register"] + [
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
-    "CFlux", "CPFlux", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
+    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
     "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
 ]
 
@@ -38,7 +38,7 @@ LIBRARY: dict[str, type] = {
     cls.default_name: cls
     for cls in (PowerLaw, CutoffPowerLaw, Band, SmoothlyBrokenPowerLaw, Blackbody, DiskBlackbody,
                 Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift, TBabs, PhAbs, WAbs,
-                CFlux, CPFlux, XPowerLaw, BknPower, CutoffPL, BBody, BBodyRad, Bremss, ZPowerLw, ZBBody,
+                CFlux, CPFlux, CLumin, XPowerLaw, BknPower, CutoffPL, BBody, BBodyRad, Bremss, ZPowerLw, ZBBody,
                 GrbM, Lorentz, XGaussian, ExpAbs, XHighECut)
 }
 

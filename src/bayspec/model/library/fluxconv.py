@@ -1,4 +1,5 @@
-"""Flux as a parameter: ``cflux`` and ``cpflux`` (XSPEC's convolution models).
+"""Flux and luminosity as parameters: ``cflux``, ``cpflux`` and ``clumin`` (XSPEC's
+convolution models).
 
 ``cflux(model)`` rescales ``model`` so that its energy flux over ``[Emin, Emax]`` keV is
 ``10**lg10Flux`` erg cm⁻² s⁻¹; ``cpflux(model)`` so that its photon flux there is
@@ -22,7 +23,7 @@ from ...errors import ModelError
 from ...parameter import Uniform
 from ..component import Additive, Convolution, ParSpec
 
-__all__ = ["CFlux", "CPFlux", "freeze_norm"]
+__all__ = ["CFlux", "CPFlux", "CLumin", "freeze_norm"]
 
 _NSUB = 64
 _NGL = 8
@@ -80,6 +81,10 @@ class _FluxConvolution(Convolution):
             raise ModelError(f"{self.name}: need 0 < Emin < Emax keV, got ({e1}, {e2})", key="Emin")
         return e1, e2
 
+    def _factor(self):
+        """Flux → the parameter's quantity (1 for fluxes)."""
+        return 1.0
+
     def _scale(self, flux, lg):
         """``10**lg / flux`` as an ``(n, 1)`` column (flux ``(n,)``, lg scalar or ``(n, 1)``)."""
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -90,7 +95,7 @@ class _FluxConvolution(Convolution):
         Eb, w = _band_grid(e1, e2)
         N = np.atleast_2d(inner(Eb))
         f = (N * Eb) @ w * KEV_TO_ERG if self._energy else N @ w
-        return self._scale(f, lg10Flux) * inner(E)
+        return self._scale(f * self._factor(), lg10Flux) * inner(E)
 
     def convolve_antiderivative(self, inner_F, E, lg10Flux):
         e1, e2 = self._band()
@@ -101,7 +106,7 @@ class _FluxConvolution(Convolution):
         else:
             F = np.atleast_2d(inner_F(np.array([e1, e2])))
             f = F[:, 1] - F[:, 0]
-        return self._scale(f, lg10Flux) * inner_F(E)
+        return self._scale(f * self._factor(), lg10Flux) * inner_F(E)
 
 
 class CFlux(_FluxConvolution):
@@ -147,3 +152,51 @@ class CPFlux(_FluxConvolution):
     default_name = "cpflux"
     _energy = False
     parameters = (ParSpec("lg10Flux", -3.0, Uniform(-40.0, 10.0), "", r"$\log_{10}F_\mathrm{ph}$"),)
+
+
+class CLumin(_FluxConvolution):
+    """Luminosity as a parameter (XSPEC ``clumin``)::
+
+        N'(E) = N(E) 10^lg10Lum / (4 π D_L(z)² KEV_TO_ERG ∫_{Emin/(1+z)}^{Emax/(1+z)} E N(E) dE)
+
+    so that the model's luminosity over the *rest-frame* band [Emin, Emax] keV is
+    10^lg10Lum erg s⁻¹ (Hogg 1999, astro-ph/9905116, eq. 24). D_L from ``self.cosmology``
+    (an ``astropy.cosmology`` object, default Planck18). ``clumin(model)`` freezes the
+    normalisation of the model's first additive component.
+
+    Parameters
+    ----------
+    lg10Lum : log10 luminosity, erg s⁻¹; Uniform(0, 70).
+
+    Settings
+    --------
+    Emin, Emax : rest-frame band, keV (default 0.5, 10 as XSPEC).
+    Redshift : source redshift (default 0.1; must be > 0).
+    """
+
+    default_name = "clumin"
+    default_settings = {"Emin": 0.5, "Emax": 10.0, "Redshift": 0.1}
+    parameters = (ParSpec("lg10Lum", 44.0, Uniform(0.0, 70.0), "", r"$\log_{10}L$"),)
+    _energy = True
+
+    def __init__(self, name=None, cosmology=None, **values):
+        super().__init__(name, **values)
+        if cosmology is None:
+            from astropy.cosmology import Planck18 as cosmology
+        self.cosmology = cosmology
+        self._dl = (None, None, None)
+
+    def _band(self):
+        e1, e2 = super()._band()
+        z = float(self.settings["Redshift"])
+        if not z > 0:
+            raise ModelError(f"{self.name}: Redshift must be > 0, got {z}", key="Redshift")
+        return e1 / (1.0 + z), e2 / (1.0 + z)
+
+    def _factor(self):
+        z = float(self.settings["Redshift"])
+        key = (z, id(self.cosmology))
+        if self._dl[0] != key:
+            dl = float(self.cosmology.luminosity_distance(z).to("cm").value)
+            self._dl = (key, dl, 4.0 * np.pi * dl * dl)
+        return self._dl[2]
