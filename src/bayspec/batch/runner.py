@@ -4,6 +4,14 @@ The parent process is the single writer of the `ResultStore`: workers return rec
 the parent appends them (journaled, kill-safe) as each chunk completes. Keys already in
 the result store are skipped, so rerunning an interrupted batch finishes it and every
 spectrum ends with exactly one record.
+
+Every record carries the hash of the template that produced it
+(``extra["template_hash"]``, `Template.hash`). A batch whose template differs from the one
+that wrote the existing records of its tasks refuses to resume into them (`ConfigError`
+saying how many and which model wrote them) unless ``force=True``: then those tasks are
+refitted and their new records supersede the old ones (`ResultStore.latest`). Records are
+``"ok"``, ``"at_limit"`` (valid minimum, parameters on a bound: results kept and flagged, not
+retried) or ``"failed"``.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .backends import make_backend
-from .tasks import Task, chunked, default_chunk_size, run_chunk, tasks_from_files
+from .tasks import (STATUS_AT_LIMIT, STATUS_FAILED, STATUS_OK, Task, chunked,
+                    default_chunk_size, run_chunk, tasks_from_files)
 from .template import as_template
 
 __all__ = ["run_batch", "BatchReport"]
@@ -30,13 +39,21 @@ class BatchReport:
         Tasks requested (after removing duplicate keys).
     skipped : int
         Tasks already in the result store.
-    ok, failed : int
-        Records appended in this run with status ``"ok"`` / ``"failed"``.
+    ok, at_limit, failed : int
+        Records appended in this run with status ``"ok"`` / ``"at_limit"`` (results kept,
+        parameters on a bound) / ``"failed"``.
+    skipped_failed : int
+        Of the skipped tasks, those whose stored record is ``"failed"`` (not refitted
+        without ``retry_failed``).
+    refitted : int
+        Tasks refitted because their records came from another template (``force``).
     lost : dict
         Keys whose chunk raised outside the per-spectrum handling (a worker died, a
         lost connection): not recorded, so a rerun retries them; key → message.
     failures : dict
         Key → message of the ``"failed"`` records of this run.
+    warnings : dict
+        Key → message of the ``"at_limit"`` records of this run.
     elapsed : float
         Wall time (s) from the first submission to the last append.
     backend : str
@@ -47,8 +64,12 @@ class BatchReport:
     skipped: int = 0
     ok: int = 0
     failed: int = 0
+    at_limit: int = 0
+    skipped_failed: int = 0
+    refitted: int = 0
     lost: dict = field(default_factory=dict)
     failures: dict = field(default_factory=dict)
+    warnings: dict = field(default_factory=dict)
     elapsed: float = 0.0
     backend: str = ""
     nworkers: int = 1
@@ -58,7 +79,28 @@ class BatchReport:
     @property
     def done(self) -> int:
         """Records appended in this run."""
-        return self.ok + self.failed
+        return self.ok + self.at_limit + self.failed
+
+    @property
+    def complete(self) -> bool:
+        """Every requested task has a record and none of them is ``"failed"``."""
+        return not (self.failed or self.lost or self.skipped_failed)
+
+    def summary(self) -> str:
+        """One line for the end of a run: what is missing or flagged, or that all is well."""
+        bad = []
+        if self.failed:
+            bad.append(f"{self.failed} failed")
+        if self.skipped_failed:
+            bad.append(f"{self.skipped_failed} failed earlier (set retry_failed to refit)")
+        if self.lost:
+            bad.append(f"{len(self.lost)} lost (rerun to retry)")
+        if bad:
+            return f"NOT COMPLETE: {', '.join(bad)} of {self.total} tasks"
+        if self.at_limit:
+            return (f"finished with warnings: {self.at_limit} fit(s) with parameters on a "
+                    "bound (results stored with status 'at_limit')")
+        return f"complete: all {self.total} tasks have a valid fit"
 
     @property
     def fits_per_second(self) -> float:
@@ -67,6 +109,10 @@ class BatchReport:
     def __str__(self):
         s = (f"batch on {self.backend}: {self.total} tasks, {self.skipped} already done, "
              f"{self.ok} ok, {self.failed} failed")
+        if self.at_limit:
+            s += f", {self.at_limit} at a bound (results kept, flagged)"
+        if self.refitted:
+            s += f", {self.refitted} refitted (template changed, --force)"
         if self.lost:
             s += f", {len(self.lost)} lost (rerun to retry)"
         return s + (f" in {self.elapsed:.1f} s ({self.fits_per_second:.1f} fits/s, "
@@ -117,7 +163,8 @@ def _progress(total: int, enabled: bool, desc: str):
 
 def run_batch(template, tasks, results, *, backend: str = "local", workers: int | None = None,
               scheduler=None, chunk_size: int | None = None, progress: bool = True,
-              retry_failed: bool = False, mp_context=None) -> BatchReport:
+              retry_failed: bool = False, force: bool = False,
+              mp_context=None) -> BatchReport:
     """Fit many spectra with one template and store the results.
 
     Parameters
@@ -142,24 +189,42 @@ def run_batch(template, tasks, results, *, backend: str = "local", workers: int 
     retry_failed : bool
         Also refit keys whose last record is ``"failed"`` (default: skip every key with a
         record).
+    force : bool
+        Refit the tasks whose records were written with another template (their new
+        records supersede the old ones); without it such a batch raises `ConfigError`.
     mp_context : str, optional
         Start method of the local processes.
 
     Returns
     -------
     BatchReport
+
+    Raises
+    ------
+    ConfigError
+        Records of these tasks were written with another template (and not ``force``).
     """
     tpl = as_template(template)
     tdict = tpl.to_dict()
+    thash = tpl.hash()
     tasks = _normalise_tasks(tasks)
     rs = _as_results(results)
     report = BatchReport(total=len(tasks))
-    if retry_failed:
-        done = {r["key"] for r in _latest(rs).values() if r["status"] == "ok"}
-    else:
-        done = rs.done_keys()
+    latest = _latest(rs)
+    stale = _stale_keys(tasks, latest, thash)
+    if stale and not force:
+        raise ConfigError(_stale_message(rs, stale, latest, tpl), file=str(rs.path),
+                          key="template")
+    report.refitted = len(stale)
+    done = set()
+    for key, r in latest.items():
+        if key in stale or (retry_failed and r["status"] == STATUS_FAILED):
+            continue
+        done.add(key)
     todo = [t for t in tasks if t.key not in done]
     report.skipped = len(tasks) - len(todo)
+    report.skipped_failed = sum(1 for t in tasks if t.key in done
+                                and latest[t.key]["status"] == STATUS_FAILED)
     with make_backend(backend, workers, scheduler, mp_context) as be:
         report.backend = be.describe()
         report.nworkers = be.nworkers
@@ -176,10 +241,11 @@ def run_batch(template, tasks, results, *, backend: str = "local", workers: int 
                         report.lost[t.key] = msg
                 else:
                     for rec in recs:
-                        _append(rs, rec, report)
+                        _append(rs, rec, report, thash, tpl.model)
                 if bar is not None:
                     bar.update(len(chunks[i]))
-                    bar.set_postfix(ok=report.ok, failed=report.failed, refresh=False)
+                    bar.set_postfix(ok=report.ok, at_limit=report.at_limit,
+                                    failed=report.failed, refresh=False)
         finally:
             report.elapsed = time.perf_counter() - t0
             if bar is not None:
@@ -194,12 +260,36 @@ def _latest(rs) -> dict:
     return out
 
 
-def _append(rs, rec: dict, report: BatchReport) -> None:
+def _stale_keys(tasks, latest: dict, thash: str) -> set:
+    """Keys of ``tasks`` whose last record was written with another template (or with no
+    template hash, i.e. by a bayspec that did not record it)."""
+    return {t.key for t in tasks if t.key in latest
+            and (latest[t.key].get("extra") or {}).get("template_hash") != thash}
+
+
+def _stale_message(rs, stale: set, latest: dict, tpl) -> str:
+    models = sorted({str((latest[k].get("extra") or {}).get("template_model", "?"))
+                     for k in stale})
+    return (f"{len(stale)} of the requested tasks already have records in {rs.path} written "
+            f"with a different template (model {', '.join(map(repr, models))}; now "
+            f"{tpl.model!r}, or other template settings; '?' = written without a template "
+            "hash); resuming would mix results of two analyses. Give a new 'results' file "
+            "for this template, or pass --force (force=True) to refit those tasks into the "
+            "same file (their new records supersede the old ones)")
+
+
+def _append(rs, rec: dict, report: BatchReport, thash: str, model: str) -> None:
+    extra = dict(rec["extra"])
+    extra["template_hash"] = thash
+    extra["template_model"] = model
     rs.append(rec["key"], rec["names"], rec["values"], rec["errors"],
               statistic=rec["statistic"], dof=rec["dof"], status=rec["status"],
-              message=rec["message"], extra=rec["extra"])
-    if rec["status"] == "ok":
+              message=rec["message"], extra=extra)
+    if rec["status"] == STATUS_OK:
         report.ok += 1
+    elif rec["status"] == STATUS_AT_LIMIT:
+        report.at_limit += 1
+        report.warnings[rec["key"]] = rec["message"]
     else:
         report.failed += 1
         report.failures[rec["key"]] = rec["message"]

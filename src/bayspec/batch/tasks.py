@@ -4,7 +4,9 @@ A `Task` names one spectrum — a row of a stored series (store path + key + row
 OGIP file — never its arrays: workers read their spectra themselves, so only a few
 hundred bytes travel per task. `run_chunk` is the function executed by the workers: it
 fits every task of a chunk with the template and returns one record per task, catching
-per-spectrum errors (which become ``status="failed"`` records).
+per-spectrum errors (which become ``status="failed"`` records). A fit whose minimum is valid
+but with parameters on a bound is stored with its results and ``status="at_limit"``
+(``extra["at_limit"]`` names the parameters and sides).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Task:
         Time interval for the response choice (default: the row's own).
     files : tuple of (role, path) pairs, optional
         OGIP inputs: ``pha`` (required), ``bkg``, ``rsp``, ``rmf``, ``arf``.
+    bkg_row : int, optional
+        Row (0-based) of a PHA-II background file; default ``row`` (see `tasks_from_files`).
     """
 
     key: str
@@ -47,6 +51,7 @@ class Task:
     row: int | None = None
     t: tuple | None = None
     files: tuple | None = None
+    bkg_row: int | None = None
 
 
 def _rows_of(sel, nrow: int):
@@ -119,8 +124,11 @@ def tasks_from_files(files) -> list[Task]:
     ----------
     files : list
         Each entry a PHA spec (``"f.pha"``, ``"f.pha{3}"``; background and response from
-        its keywords) or a dict with ``pha`` and optionally ``row``, ``bkg``, ``rsp``,
-        ``rmf``, ``arf`` and ``key``.
+        its keywords) or a dict with ``pha`` and optionally ``row``, ``bkg``, ``bkg_row``,
+        ``rsp``, ``rmf``, ``arf`` and ``key``. ``row`` (0-based) picks the row of a PHA-II
+        source file and, when ``bkg`` is a PHA-II file too, the same row of the background
+        (``bkg_row`` picks another; a PHA-I background, or ``bkg: "b.pha{7}"``, is used as
+        given). An RSP2 response is weighted over the source row's time range.
     """
     out = []
     for i, f in enumerate(files):
@@ -128,16 +136,27 @@ def tasks_from_files(files) -> list[Task]:
             f = {"pha": str(f)}
         if not isinstance(f, dict) or "pha" not in f:
             raise ConfigError(f"file entry {i} needs a 'pha' path", key="files")
-        unknown = set(f) - {"pha", "row", "bkg", "rsp", "rmf", "arf", "key"}
+        unknown = set(f) - {"pha", "row", "bkg", "bkg_row", "rsp", "rmf", "arf", "key"}
         if unknown:
-            raise ConfigError(f"file entry {i}: unknown key(s) {sorted(unknown)}",
-                              key="files")
-        row = f.get("row")
-        key = f.get("key") or (str(f["pha"]) if row is None else f"{f['pha']}{{{int(row)}}}")
+            raise ConfigError(f"file entry {i}: unknown key(s) {sorted(unknown)}; known: "
+                              "pha, row, bkg, bkg_row, rsp, rmf, arf, key", key="files")
+        row, brow = (_row_value(f.get(k), i, k) for k in ("row", "bkg_row"))
+        if brow is not None and f.get("bkg") is None:
+            raise ConfigError(f"file entry {i}: bkg_row given without bkg", key="files")
+        key = f.get("key") or (str(f["pha"]) if row is None else f"{f['pha']}{{{row}}}")
         roles = tuple((r, str(f[r])) for r in ("pha", "bkg", "rsp", "rmf", "arf")
                       if f.get(r) is not None)
-        out.append(Task(str(key), row=None if row is None else int(row), files=roles))
+        out.append(Task(str(key), row=row, files=roles, bkg_row=brow))
     return out
+
+
+def _row_value(v, i, name):
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, str)) or not str(v).strip().isdigit():
+        raise ConfigError(f"file entry {i}: {name} must be a 0-based row number, got {v!r}",
+                          key="files")
+    return int(v)
 
 
 def chunked(tasks, size: int) -> list[list[Task]]:
@@ -166,9 +185,27 @@ def _unit_from_files(task: Task, kw: dict):
     src = read_pha(pha) if task.row is None else read_pha(pha, task.row)
     stat = kw.pop("stat", None)
     bkg = roles.pop("bkg", None)
+    bkg, bkg_rows = _background_row(bkg, task.row if task.bkg_row is None else task.bkg_row)
     if stat is None:
         stat = "pgstat" if bkg is not None else "cstat"
-    return unit_from_rows(src, bkg=bkg, stat=stat, name=task.key, **roles, **kw)
+    return unit_from_rows(src, bkg=bkg, bkg_rows=bkg_rows, stat=stat, name=task.key,
+                          **roles, **kw)
+
+
+def _background_row(bkg, row):
+    """``(background, rows)``: the series of a PHA-II background file with ``row`` when the
+    file holds several rows and its spec names none (``"b.pha{3}"`` is used as given)."""
+    if bkg is None or row is None:
+        return bkg, None
+    from ..io import read_pha_series
+    from ..io._source import parse_source
+
+    if parse_source(bkg)[1] is not None:
+        return bkg, None
+    series = read_pha_series(bkg)
+    if series.counts.shape[0] <= 1:
+        return bkg, None
+    return series, int(row)
 
 
 def _fit_one(template, task: Task, st) -> dict:
@@ -187,7 +224,8 @@ def _fit_one(template, task: Task, st) -> dict:
     res = fit_mle(like, **template.fit)
     t2 = time.perf_counter()
     src = unit.src_ins
-    extra = {"valid": res["valid"], "nfev": res["nfev"], "edm": res["edm"],
+    extra = {"valid": res["valid"], "minimum_valid": res["minimum_valid"],
+             "at_limit": res["at_limit"], "nfev": res["nfev"], "edm": res["edm"],
              "log10": res["log10"], "read_s": t1 - t0, "fit_s": t2 - t1,
              "exposure": float(src.exposure), "npoints": int(like.npoints)}
     for name in ("tstart", "tstop"):
@@ -196,8 +234,26 @@ def _fit_one(template, task: Task, st) -> dict:
             extra[name] = float(v)
     return {"key": task.key, "names": res["names"], "values": res["values"],
             "errors": res["errors"], "statistic": res["statistic"], "dof": res["dof"],
-            "status": "ok" if res["valid"] else "failed", "message": res["message"],
-            "extra": extra}
+            "status": record_status(res), "message": res["message"], "extra": extra}
+
+
+#: Record status of a valid fit.
+STATUS_OK = "ok"
+#: Valid minimum with parameters on a bound: results kept and flagged (a warning, not retried).
+STATUS_AT_LIMIT = "at_limit"
+#: No usable result (invalid minimum, unreadable spectrum, ...): retried with retry_failed.
+STATUS_FAILED = "failed"
+
+
+def record_status(res: dict) -> str:
+    """Status of a fit record (`batch._fit.fit_record`): `STATUS_OK` for a valid fit,
+    `STATUS_AT_LIMIT` for a valid minimum with parameters on a bound (the values are
+    results, flagged in ``extra["at_limit"]``), `STATUS_FAILED` for an invalid minimum."""
+    if res["valid"]:
+        return STATUS_OK
+    if res["minimum_valid"] and res["at_limit"]:
+        return STATUS_AT_LIMIT
+    return STATUS_FAILED
 
 
 def _failed(task: Task, exc: BaseException) -> dict:

@@ -88,6 +88,18 @@ class Template:
         """Plain-data form (what is sent to the workers)."""
         return asdict(self)
 
+    def hash(self) -> str:
+        """SHA-256 (hex) of the template's canonical JSON form (keys sorted).
+
+        Stored with every batch record (``extra["template_hash"]``): a resumed batch
+        compares it to tell results of this template from those of an earlier one.
+        """
+        import hashlib
+        import json
+
+        text = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def unit_kwargs(self) -> dict:
         """Keywords for building a `DataUnit` with this template."""
         return {"stat": self.stat, "notc": self.notc, "grpg": self.grpg}
