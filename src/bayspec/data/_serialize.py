@@ -7,16 +7,21 @@ Dict form (``to_dict``) — everything needed to rebuild the unit, as plain Pyth
      "factors": {"sf": {"value", "prior", "bounds", "frozen"}, "bf": ..., "rf": ...},
      (each factor in the parameter-settings grammar of `bayspec.parameter.settings`)
      "src": {spectrum} | "file.pha", "bkg": {spectrum} | "file_bkg.pha" | None,
-     "rsp": {"chbin", "phbin", "drm"} | "file.rsp"}
+     "rsp": {"chbin", "phbin", "drm"} | "file.rsp"}   (or "rmf": "file.rmf", "arf": "file.arf")
 
 where a spectrum is ``{"counts", "errors" (None = Poisson), "exposure", "quality",
 "grouping", "backscale", "areascal", "channel", "sys_errors", "tstart", "tstop"}``.
 Strings are file names, relative to the index's folder (``base``).
 
-Files (``write``): ``<name>.pha`` (source, OGIP PHA type I, BACKFILE/RESPFILE pointing to
-the others), ``<name>_bkg.pha`` (background), ``<name>.rsp`` (full response,
-``SPECRESP MATRIX``, the composed RMF × ARF) written with `bayspec.io` writers, and the
-index ``<name>.yaml`` (a `Data` writes one ``data.yaml`` with ``units: [...]``). Every
+Files (``write``), OGIP files every reader takes (XSPEC, threeML, gammapy's
+``SpectrumDatasetOnOff.read``): ``<name>.pha`` (source, PHA type I with EBOUNDS,
+BACKFILE/RESPFILE/ANCRFILE pointing to the others), ``<name>_bkg.pha`` (background; counts
+that are not integers, e.g. a GBM background, go in RATE with STAT_ERR — OGIP/92-007),
+the response as it was given — ``<name>.rmf`` + ``<name>.arf`` for a unit made from an RMF
+and an ARF, else ``<name>.rsp`` (``SPECRESP MATRIX``) — each with EBOUNDS, every file with
+the source's CHANTYPE and descriptive keywords (OGIP defaults when absent), written with
+`bayspec.io` writers; and the index ``<name>.yaml`` (a `Data` writes one ``data.yaml``
+with ``units: [...]``). Every
 target is checked first: an existing file raises `OverwriteError` before anything is
 written unless ``overwrite=True``; each file is written atomically, the index last.
 """
@@ -112,6 +117,12 @@ def _response(d, base, name):
                     np.asarray(d["drm"], dtype=np.float64), name=f"{name}_rsp")
 
 
+def _file(value, base, key, name):
+    if not isinstance(value, (str, os.PathLike)):
+        raise ConfigError(f"{key} must be a file name, got {type(value).__name__}", key=name)
+    return str(Path(base) / value) if base is not None else str(value)
+
+
 def from_dict(d, base=None, unit_cls=None):
     """Rebuild a unit from `to_dict` output or a YAML index entry.
 
@@ -123,7 +134,8 @@ def from_dict(d, base=None, unit_cls=None):
     unit_cls : type
         DataUnit (passed by the caller to avoid a circular import).
     """
-    for key in ("src", "rsp"):
+    split = "rmf" in d and "rsp" not in d
+    for key in ("src",) + (("rmf",) if split else ("rsp",)):
         if key not in d:
             raise ConfigError(f"missing key {key!r} in the data unit description",
                               key=d.get("name"))
@@ -131,8 +143,12 @@ def from_dict(d, base=None, unit_cls=None):
     src = _spectrum(Source, d["src"], base, name)
     bkg = False if d.get("bkg") is None else _spectrum(Background, d["bkg"], base,
                                                        f"{name}_bkg")
-    rsp = _response(d["rsp"], base, name)
-    unit = unit_cls(src, bkg=bkg, rsp=rsp, stat=d.get("stat", "pgstat"), notc=d.get("notc"),
+    if split:
+        resp = dict(rmf=_file(d["rmf"], base, "rmf", name),
+                    arf=None if d.get("arf") is None else _file(d["arf"], base, "arf", name))
+    else:
+        resp = dict(rsp=_response(d["rsp"], base, name))
+    unit = unit_cls(src, bkg=bkg, **resp, stat=d.get("stat", "pgstat"), notc=d.get("notc"),
                     grpg=d.get("grpg"), rebn=d.get("rebn"), time=d.get("time"),
                     weight=d.get("weight", 1), name=name)
     from ..parameter import apply_settings
@@ -148,9 +164,19 @@ def _file_stem(name):
     return re.sub(r"[^\w.+-]", "_", str(name)) or "unit"
 
 
+def _split(unit):
+    """True when the unit's response was composed from an RMF and an ARF (written as such)."""
+    return unit.arf_ins is not None and unit.rmf_ins is not None and unit.rsp_ins.state is None
+
+
 def _targets(unit, folder):
     stem = _file_stem(unit.name)
-    files = {"src": f"{stem}.pha", "rsp": f"{stem}.rsp"}
+    files = {"src": f"{stem}.pha"}
+    if _split(unit):
+        files["rmf"] = f"{stem}.rmf"
+        files["arf"] = f"{stem}.arf"
+    else:
+        files["rsp"] = f"{stem}.rsp"
     if unit.bkg_ins is not None:
         files["bkg"] = f"{stem}_bkg.pha"
     return files
@@ -164,44 +190,99 @@ def _check_free(paths, overwrite):
             raise OverwriteError("file exists; pass overwrite=True to replace it", file=p)
 
 
-def _pha(s, kind, files):
+def _pha(s, kind, files, chbin, header):
+    """`PhaSpectrum` of spectrum ``s`` with the set's EBOUNDS (``chbin``, keV) and
+    pointers; ``header`` gives the descriptive keywords and CHANTYPE of the whole set."""
     from ..io import PhaSpectrum  # io is below data
 
     n = s.nchan
-    kw = {}
-    if s.header is not None:
-        kw["header"] = s.header
+    total = kind == "TOTAL"
     return PhaSpectrum(
         counts=s.counts, exposure=float(s.exposure),
         channel=np.arange(1, n + 1) if s.channel is None else np.asarray(s.channel),
         stat_err=None if s.poisson else s.errors, sys_err=s.sys_errors,
         poisserr=bool(s.poisson), quality=s.quality, grouping=s.grouping,
         backscal=s.backscale, areascal=s.areascal, hduclas2=kind, tstart=s.tstart,
-        tstop=s.tstop, backfile=files.get("bkg") if kind == "TOTAL" else None,
-        respfile=files["rsp"] if kind == "TOTAL" else None, ancrfile=None, **kw)
+        tstop=s.tstop, backfile=files.get("bkg") if total else None,
+        respfile=files.get("rmf", files.get("rsp")) if total else None,
+        ancrfile=files.get("arf") if total else None,
+        header=_set_header(s.header, header), ebounds=np.asarray(chbin, dtype=np.float64))
 
 
-def _rmf(unit):
+def _set_header(own, header):
+    """``own`` (a copy) with CHANTYPE and the descriptive keywords the set shares."""
+    out = header.copy() if own is None else own.copy()
+    for key in ("CHANTYPE", "TELESCOP", "INSTRUME", "FILTER", "DETNAM"):
+        if key in header:
+            out[key] = header[key]
+    return out
+
+
+def _set_keywords(unit):
+    """Header whose descriptive keywords and CHANTYPE every file of the set carries: the
+    source's (CHANTYPE defaults to ``PI``, the others to their OGIP defaults at write)."""
+    from astropy.io import fits  # a header object only; the FITS work is bayspec.io's
+
+    src = unit.src_ins.header
+    h = fits.Header()
+    if src is not None:
+        for key in ("TELESCOP", "INSTRUME", "FILTER", "DETNAM", "OBJECT", "OBS_ID", "RA_OBJ",
+                    "DEC_OBJ", "EQUINOX", "RADECSYS", "DATE-OBS", "DATE-END", "MJDREF",
+                    "MJDREFI", "MJDREFF", "TIMESYS", "TIMEUNIT", "TIMEZERO", "TRIGTIME"):
+            v = src.get(key)
+            if isinstance(v, (str, int, float, np.number)) and not isinstance(v, bool):
+                h[key] = v
+    chantype = "PI" if src is None else str(src.get("CHANTYPE", "PI")).strip().upper()
+    h["CHANTYPE"] = chantype if chantype in ("PI", "PHA") else "PI"
+    return h
+
+
+def _first_channel(unit):
+    ch = unit.src_ins.channel
+    return 1 if ch is None else int(np.asarray(ch)[0])
+
+
+def _rmf(unit, header):
+    """`RmfMatrix` of the unit's response: the RMF alone when it came with an ARF, else the
+    full (composed) matrix as ``SPECRESP MATRIX``."""
     from ..io import RmfMatrix
 
-    r = unit.rsp_ins
-    ch = unit.src_ins.channel
-    first = 1 if ch is None else int(np.asarray(ch)[0])
+    split = _split(unit)
+    r = unit.rmf_ins if split else unit.rsp_ins
     return RmfMatrix(energ_lo=r.phbin[:, 0], energ_hi=r.phbin[:, 1], matrix=r.drm,
-                     e_min=r.chbin[:, 0], e_max=r.chbin[:, 1], first_channel=first,
-                     is_full_response=True, hdu="SPECRESP MATRIX")
+                     e_min=r.chbin[:, 0], e_max=r.chbin[:, 1],
+                     first_channel=_first_channel(unit), is_full_response=not split,
+                     hdu="MATRIX" if split else "SPECRESP MATRIX", header=header)
+
+
+def _arf(unit, header):
+    from ..io import ArfCurve
+
+    a = unit.arf_ins
+    return ArfCurve(energ_lo=a.phbin[:, 0], energ_hi=a.phbin[:, 1], specresp=a.srp,
+                    header=header)
 
 
 def _write_files(unit, folder, files):
-    from ..io import write_pha, write_rmf
+    from ..io import write_arf, write_pha, write_rmf
 
     folder = Path(folder)
-    write_pha(folder / files["src"], _pha(unit.src_ins, "TOTAL", files), overwrite=True)
+    header = _set_keywords(unit)
+    chbin = unit.rsp_ins.chbin
+    write_pha(folder / files["src"], _pha(unit.src_ins, "TOTAL", files, chbin, header),
+              overwrite=True)
     if "bkg" in files:
-        write_pha(folder / files["bkg"], _pha(unit.bkg_ins, "BKG", files), overwrite=True)
-    write_rmf(folder / files["rsp"], _rmf(unit), overwrite=True)
+        write_pha(folder / files["bkg"], _pha(unit.bkg_ins, "BKG", files, chbin, header),
+                  overwrite=True)
+    write_rmf(folder / files.get("rmf", files.get("rsp")), _rmf(unit, header), overwrite=True)
+    if "arf" in files:
+        write_arf(folder / files["arf"], _arf(unit, header), overwrite=True)
     entry = _settings(unit)
-    entry.update(src=files["src"], bkg=files.get("bkg"), rsp=files["rsp"])
+    entry.update(src=files["src"], bkg=files.get("bkg"))
+    if "arf" in files:
+        entry.update(rmf=files["rmf"], arf=files["arf"])
+    else:
+        entry.update(rsp=files["rsp"])
     return entry
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "write_hdus",
     "copy_keywords",
     "ogip_name",
+    "ogip_defaults",
+    "OGIP_DEFAULTS",
 ]
 
 # Descriptive keywords carried over from a source header when present.
@@ -42,6 +44,31 @@ DESCRIPTIVE = (
     "TIMEUNIT",
     "TIMEZERO",
 )
+
+
+#: OGIP defaults of the mandatory descriptive keywords (OGIP/92-007 §3.1.1, CAL/GEN/92-002
+#: §3.1): written when neither the source header nor the caller gives a value.
+OGIP_DEFAULTS = {
+    "TELESCOP": ("UNKNOWN", "mission or telescope name"),
+    "INSTRUME": ("UNKNOWN", "instrument name"),
+    "FILTER": ("NONE", "instrument filter in use"),
+}
+
+
+def ogip_defaults(h, extra=None):
+    """Give every mandatory descriptive keyword missing from header ``h`` its OGIP default.
+
+    Parameters
+    ----------
+    h : astropy.io.fits.Header
+        Modified in place.
+    extra : dict, optional
+        More ``{keyword: (value, comment)}`` defaults (e.g. ``LO_THRES`` of a matrix).
+    """
+    for key, (value, comment) in {**OGIP_DEFAULTS, **(extra or {})}.items():
+        current = h.get(key)
+        if current is None or (isinstance(current, str) and not current.strip()):
+            h[key] = (value, comment)
 
 
 def float_format(values):
@@ -141,8 +168,8 @@ def ebounds_hdu(channel, e_min, e_max, header, keywords):
     """
     hdu = fits.BinTableHDU.from_columns([
         fits.Column("CHANNEL", int_format(channel), array=channel),
-        fits.Column("E_MIN", float_format(e_min), unit="keV", array=e_min),
-        fits.Column("E_MAX", float_format(e_max), unit="keV", array=e_max),
+        fits.Column("E_MIN", "D", unit="keV", array=np.asarray(e_min, dtype=np.float64)),
+        fits.Column("E_MAX", "D", unit="keV", array=np.asarray(e_max, dtype=np.float64)),
     ])
     h = hdu.header
     h["EXTNAME"] = "EBOUNDS"
@@ -151,6 +178,7 @@ def ebounds_hdu(channel, e_min, e_max, header, keywords):
     h["HDUCLAS2"] = "EBOUNDS"
     h["HDUVERS"] = "1.2.0"
     copy_keywords(header, h, keywords)
+    ogip_defaults(h)
     h["DETCHANS"] = len(channel)
     h["TLMIN1"] = (int(np.min(channel)), "first legal channel")
     h["TLMAX1"] = (int(np.max(channel)), "last legal channel")

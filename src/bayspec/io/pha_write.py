@@ -4,7 +4,9 @@ Keywords follow OGIP/92-007 (HDUCLAS1..4, HDUVERS, EXPOSURE, BACKSCAL, AREASCAL,
 POISSERR, CHANTYPE, DETCHANS, TLMIN/TLMAX of CHANNEL). Values are written so that reading
 the file back gives identical arrays and scalars: COUNTS as integers when they are, RATE
 (when the source stored rates) with values chosen so RATE × EXPOSURE reproduces the counts
-bit for bit, floats as float32 only when exact.
+bit for bit; non-integral counts as RATE (count/s) with STAT_ERR, never as a floating-point
+COUNTS column; float columns as float64. The mandatory descriptive keywords (TELESCOP,
+INSTRUME, FILTER) are copied from the source header or given their OGIP defaults.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import (copy_keywords, ebounds_hdu, exact_quotient, float_format, int_format,
-                     ogip_name, write_hdus)
+from ._write import (copy_keywords, ebounds_hdu, exact_quotient, int_format,
+                     ogip_defaults, ogip_name, write_hdus)
 from .containers import PhaSeries, PhaSpectrum
 
 __all__ = ["write_pha"]
@@ -52,30 +54,49 @@ def _check(cond, message, path, key=None):
         raise DataFormatError(message, file=path, hdu="SPECTRUM", key=key)
 
 
+def _integral(counts):
+    """True when every count is a finite integer that fits an int32 COUNTS column."""
+    return bool(counts.size and np.all(np.isfinite(counts))
+                and np.all(counts == np.round(counts)) and np.abs(counts).max() < 2**31)
+
+
+def _quotient(values, exposure):
+    """``values / exposure``, chosen so that ``RATE × EXPOSURE`` gives ``values`` back
+    bit for bit when such a float64 exists (else the plain quotient, within 1 ulp)."""
+    q = exact_quotient(values, exposure)
+    if q is None:
+        with np.errstate(all="ignore"):
+            q = np.asarray(values, dtype=np.float64) / exposure
+    return q
+
+
 def _data_columns(counts, stat_err, exposure, is_rate, shape_fmt):
-    """COUNTS or RATE (+ STAT_ERR) columns; ``exposure`` broadcast against ``counts``."""
-    cols = []
-    rate = err = None
-    if is_rate:
-        rate = exact_quotient(counts, exposure)
-        if stat_err is not None and rate is not None:
-            err = exact_quotient(stat_err, exposure)
-            if err is None:
-                rate = None
-    if rate is not None:
-        cols.append(fits.Column("RATE", shape_fmt("D"), unit="counts/s", array=rate))
-        if err is not None:
-            cols.append(fits.Column("STAT_ERR", shape_fmt("D"), unit="counts/s", array=err))
-        return cols, True
-    integral = np.all(np.isfinite(counts)) and np.all(counts == np.round(counts))
-    if integral and counts.size and np.abs(counts).max() < 2**31:
-        cols.append(fits.Column("COUNTS", shape_fmt("J"), unit="counts", array=counts.astype(np.int64)))
+    """COUNTS or RATE (+ STAT_ERR) columns; ``exposure`` broadcast against ``counts``.
+
+    OGIP/92-007 §3.1.2: COUNTS are integers. Integral counts are written as COUNTS (J)
+    unless the source stored rates; anything else (background rates, scaled or profiled
+    counts) is written as RATE = counts / EXPOSURE in count/s with STAT_ERR in count/s,
+    never as a floating-point COUNTS column (readers such as threeML truncate it). Only a
+    spectrum without a positive exposure, which cannot be a rate, falls back to COUNTS (D).
+    """
+    expo = np.asarray(exposure, dtype=np.float64)
+    integral = _integral(counts)
+    can_rate = bool(np.all(np.isfinite(expo)) and np.all(expo > 0))
+    if can_rate and (is_rate or not integral):
+        rate = exact_quotient(counts, expo) if integral else _quotient(counts, expo)
+        if rate is not None:
+            cols = [fits.Column("RATE", shape_fmt("D"), unit="count/s", array=rate)]
+            if stat_err is not None:
+                cols.append(fits.Column("STAT_ERR", shape_fmt("D"), unit="count/s",
+                                        array=_quotient(stat_err, expo)))
+            return cols, True
+    if integral:
+        cols = [fits.Column("COUNTS", shape_fmt("J"), unit="count",
+                            array=counts.astype(np.int64))]
     else:
-        cols.append(fits.Column("COUNTS", shape_fmt("D"), unit="counts", array=counts))
+        cols = [fits.Column("COUNTS", shape_fmt("D"), unit="count", array=counts)]
     if stat_err is not None:
-        cols.append(
-            fits.Column("STAT_ERR", shape_fmt(float_format(stat_err)), unit="counts", array=stat_err)
-        )
+        cols.append(fits.Column("STAT_ERR", shape_fmt("D"), unit="count", array=stat_err))
     return cols, False
 
 
@@ -88,6 +109,7 @@ def _common_keywords(h, obj, nchan, is_rate, type2):
     h["HDUCLAS4"] = ("TYPE:II" if type2 else "TYPE:I", "single or multiple spectra")
     h["HDUVERS"] = ("1.2.1", "version of the format")
     copy_keywords(obj.header, h)
+    ogip_defaults(h)
     h["DETCHANS"] = (nchan, "total number of detector channels")
     chantype = obj.header.get("CHANTYPE", "PI") if obj.header is not None else "PI"
     h["CHANTYPE"] = (str(chantype).strip().upper() or "PI", "channel type (PHA or PI)")
@@ -117,7 +139,7 @@ def _spectrum_hdus(s, path):
     cols += data_cols
     sys_err = _opt(s.sys_err, n, path, "SYS_ERR")
     if sys_err is not None:
-        cols.append(fits.Column("SYS_ERR", float_format(sys_err), array=sys_err))
+        cols.append(fits.Column("SYS_ERR", "D", array=sys_err))
     for name, arr in (("QUALITY", s.quality), ("GROUPING", s.grouping)):
         a = np.asarray(arr, dtype=np.int64)
         _check(a.shape == (n,), f"{name} has shape {a.shape}, expected ({n},)", path, name)
@@ -126,7 +148,7 @@ def _spectrum_hdus(s, path):
         v = getattr(s, name.lower())
         if isinstance(v, np.ndarray) and v.ndim >= 1:
             _check(v.shape == (n,), f"{name} has shape {v.shape}, expected ({n},)", path, name)
-            cols.append(fits.Column(name, float_format(v), array=np.asarray(v, np.float64)))
+            cols.append(fits.Column(name, "D", array=np.asarray(v, np.float64)))
     hdu = fits.BinTableHDU.from_columns(cols)
     h = hdu.header
     _common_keywords(h, s, n, is_rate, type2=False)
@@ -169,7 +191,7 @@ def _series_hdus(s, path):
     cols += data_cols
     sys_err = _opt(s.sys_err, (nrow, n), path, "SYS_ERR")
     if sys_err is not None:
-        cols.append(fits.Column("SYS_ERR", vec(float_format(sys_err)), array=sys_err))
+        cols.append(fits.Column("SYS_ERR", vec("D"), array=sys_err))
     for name, arr in (("QUALITY", s.quality), ("GROUPING", s.grouping)):
         a = np.asarray(arr, dtype=np.int64)
         _check(a.shape == (nrow, n), f"{name} has shape {a.shape}", path, name)

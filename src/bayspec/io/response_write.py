@@ -12,7 +12,8 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import copy_keywords, ebounds_hdu, float_format, int_format, write_hdus
+from ._write import (copy_keywords, ebounds_hdu, float_format, int_format, ogip_defaults,
+                     write_hdus)
 from .containers import ArfCurve, RmfMatrix
 from . import matrix_codec as _codec
 
@@ -41,8 +42,8 @@ def _matrix_hdu(rmf, path, compact, nchan_expected):
     last = first + nchan - 1
     ifmt = int_format(np.array([first, last, nchan]))
     cols = [
-        fits.Column("ENERG_LO", float_format(lo), unit="keV", array=lo),
-        fits.Column("ENERG_HI", float_format(hi), unit="keV", array=hi),
+        fits.Column("ENERG_LO", "D", unit="keV", array=lo),
+        fits.Column("ENERG_HI", "D", unit="keV", array=hi),
         fits.Column("N_GRP", int_format(ngrp), array=ngrp),
     ]
     if compact:
@@ -82,8 +83,8 @@ def _matrix_hdu(rmf, path, compact, nchan_expected):
     h["HDUVERS"] = ("1.3.0", "version of the format (CAL/GEN/92-002)")
     copy_keywords(rmf.header, h)
     copy_keywords(rmf.header, h, ("LO_THRES", "CHANTYPE"))
-    if "CHANTYPE" not in h:
-        h["CHANTYPE"] = "PI"
+    ogip_defaults(h, {"LO_THRES": (0.0, "lower threshold of stored matrix elements"),
+                      "CHANTYPE": ("PI", "channel type (PHA or PI)")})
     h["DETCHANS"] = (nchan, "total number of detector channels")
     h["TLMIN4"] = (first, "first channel of the matrix")
     h["TLMAX4"] = (last, "last channel of the matrix")
@@ -103,7 +104,8 @@ def _ebounds_hdu(rmf, path):
     ch = rmf.ebounds_channel
     ch = rmf.channel if ch is None or np.shape(ch) != (n,) else np.asarray(ch, dtype=np.int64)
     hdu = ebounds_hdu(ch, e_min, e_max, rmf.header, ("TELESCOP", "INSTRUME", "FILTER", "DETNAM"))
-    hdu.header["CHANTYPE"] = str(rmf.header.get("CHANTYPE", "PI")).strip() or "PI"
+    hdu.header["CHANTYPE"] = (str(rmf.header.get("CHANTYPE", "PI")).strip().upper() or "PI",
+                              "channel type (PHA or PI)")
     return hdu
 
 
@@ -169,9 +171,9 @@ def write_arf(path, arf, overwrite=False):
            "energ_lo, energ_hi and specresp must be 1-D of equal length", path, "SPECRESP")
     hdu = fits.BinTableHDU.from_columns(
         [
-            fits.Column("ENERG_LO", float_format(lo), unit="keV", array=lo),
-            fits.Column("ENERG_HI", float_format(hi), unit="keV", array=hi),
-            fits.Column("SPECRESP", float_format(area), unit="cm**2", array=area),
+            fits.Column("ENERG_LO", "D", unit="keV", array=lo),
+            fits.Column("ENERG_HI", "D", unit="keV", array=hi),
+            fits.Column("SPECRESP", "D", unit="cm2", array=area),
         ]
     )
     h = hdu.header
@@ -182,6 +184,7 @@ def write_arf(path, arf, overwrite=False):
     h["HDUCLAS2"] = "SPECRESP"
     h["HDUVERS"] = "1.1.0"
     copy_keywords(arf.header, h)
+    ogip_defaults(h)
     if arf.exposure is not None:
         h["EXPOSURE"] = (float(arf.exposure), "exposure time (s)")
     write_hdus(path, [hdu], overwrite=overwrite)
