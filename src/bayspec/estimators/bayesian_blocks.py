@@ -1,8 +1,11 @@
-"""Bayesian blocks for binned counts (Scargle et al. 2013, ApJ 764, 167).
+"""Bayesian blocks for binned counts and for events (Scargle et al. 2013, ApJ 764, 167).
 
 Optimal segmentation of a sequence of cells (time bins with counts ``N_i`` and widths
 ``T_i`` — exposures or durations) into blocks of constant rate, by dynamic programming
-(Scargle et al. 2013, §3 and Algorithm 1). Block fitness for binned/event data is the
+(Scargle et al. 2013, §3 and Algorithm 1). For events (`bayesian_blocks_events`) the cells
+are the Voronoi cells of the distinct event times (their §3.1 "data cells": each edge
+halfway between consecutive times, the first and last at the ends of the observation), with
+``N_i`` the number of events sharing a time tag. Block fitness for binned/event data is the
 maximum Poisson log-likelihood of a constant rate (their eq. 19),
 
     F(N_k, T_k) = N_k (ln N_k − ln T_k),
@@ -17,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import xlogy
 
-__all__ = ["bayesian_blocks", "ncp_prior"]
+__all__ = ["bayesian_blocks", "bayesian_blocks_events", "ncp_prior"]
 
 
 def ncp_prior(n, p0=0.05):
@@ -57,11 +60,18 @@ def bayesian_blocks(t_start, t_stop, counts, widths=None, p0=0.05, prior=None):
     if np.any(T <= 0):
         raise ValueError("cell widths must be positive (drop rows with non-positive exposure)")
     cost = ncp_prior(n, p0) if prior is None else float(prior)
+    starts = _partition(N, T, cost)
+    return np.concatenate([t_start[starts], [t_stop[-1]]])
+
+
+def _partition(N, T, cost):
+    """Start indices of the optimal blocks of cells ``(N, T)`` (Algorithm 1)."""
+    n = N.size
     best = np.zeros(n)
     last = np.zeros(n, dtype=int)
     cN = np.concatenate([[0.0], np.cumsum(N)])
     cT = np.concatenate([[0.0], np.cumsum(T)])
-    for r in range(n):
+    for r in range(n):  # the dynamic programme is sequential in r; each step is vectorised
         # blocks [k, r] for k = 0..r
         Nk = cN[r + 1] - cN[: r + 1]
         Tk = cT[r + 1] - cT[: r + 1]
@@ -75,5 +85,57 @@ def bayesian_blocks(t_start, t_stop, counts, widths=None, p0=0.05, prior=None):
         k = last[i - 1]
         starts.append(k)
         i = k
-    starts = np.array(starts[::-1], dtype=int)
-    return np.concatenate([t_start[starts], [t_stop[-1]]])
+    return np.array(starts[::-1], dtype=int)
+
+
+def bayesian_blocks_events(times, t_start=None, t_stop=None, p0=0.05, prior=None,
+                           live_fraction=None, max_cells=50000):
+    """Change points of event times (Scargle et al. 2013, event-data fitness).
+
+    Parameters
+    ----------
+    times : array (n,)
+        Event times, s (any order; equal times are one cell with several events).
+    t_start, t_stop : float, optional
+        Ends of the observation, s (default the first and last event).
+    p0 : float
+        False-positive probability per change point (eq. 21, with ``N`` the number of
+        events).
+    prior : float, optional
+        Explicit ``ncp_prior``.
+    live_fraction : float or callable, optional
+        Live-time fraction; a callable ``f(a, b) -> live time`` of cell edges ``a, b``
+        (arrays, s) corrects the cell widths for dead time.
+    max_cells : int
+        The algorithm costs O(ncell^2); more distinct times than this raise
+        `DataFormatError` (select an energy range or a shorter time range, or bin finely
+        and use `bayesian_blocks`).
+
+    Returns
+    -------
+    edges : ndarray (nblock + 1,)
+        Block edges, s: ``t_start``, the cell edges where a block starts, ``t_stop``.
+    """
+    from ..errors import DataFormatError
+
+    t = np.sort(np.asarray(times, float), kind="stable")
+    if t.size == 0:
+        raise DataFormatError("bayesian_blocks_events needs at least one event", key="times")
+    uniq, mult = np.unique(t, return_counts=True)
+    if uniq.size > max_cells:
+        raise DataFormatError(f"{uniq.size} distinct event times exceed max_cells={max_cells} "
+                              "(the algorithm is quadratic): narrow the time or energy range",
+                              key="times")
+    a = uniq[0] if t_start is None else float(t_start)
+    b = uniq[-1] if t_stop is None else float(t_stop)
+    if not a <= uniq[0] or not b >= uniq[-1] or not b > a:
+        raise DataFormatError(f"events must lie in [t_start, t_stop] = [{a}, {b}]", key="times")
+    edges = np.concatenate([[a], 0.5 * (uniq[1:] + uniq[:-1]), [b]])
+    T = np.diff(edges)
+    if live_fraction is not None:
+        T = (live_fraction(edges[:-1], edges[1:]) if callable(live_fraction)
+             else T * float(live_fraction))
+    T = np.maximum(T, np.finfo(float).tiny)
+    cost = ncp_prior(t.size, p0) if prior is None else float(prior)
+    starts = _partition(mult.astype(float), T, cost)
+    return np.concatenate([edges[starts], [b]])
