@@ -33,6 +33,8 @@ __all__ = [
     "write_attrs",
     "nearby",
     "missing",
+    "keyed_errors",
+    "damaged_message",
 ]
 
 FORMAT_NAME = "bayspec-store"
@@ -91,13 +93,11 @@ def open_h5(path, mode: str = "r", *, create_ok: bool = True):
             last = exc
             time.sleep(_LOCK_WAIT)
         except OSError as exc:
-            msg = str(exc)
-            if "lock" in msg.lower():
+            if _is_lock_error(str(exc)):
                 last = exc
                 time.sleep(_LOCK_WAIT)
                 continue
-            raise StoreError(f"cannot open as HDF5 (corrupt or not a store): {msg}",
-                             file=path) from exc
+            raise StoreError(_open_problem(str(exc)), file=path) from exc
     if f is None:
         raise StoreError(f"file is locked by another writer: {last}", file=path)
     try:
@@ -107,11 +107,58 @@ def open_h5(path, mode: str = "r", *, create_ok: bool = True):
         elif "format" in f.attrs and _text(f.attrs["format"]) != FORMAT_NAME:
             raise StoreError(f"HDF5 file is not a bayspec store (format="
                              f"{_text(f.attrs['format'])!r})", file=path)
-        yield f
+        try:
+            yield f
+        except StoreError:
+            raise
+        except OSError as exc:  # h5py read/write failure inside the file
+            raise StoreError(damaged_message(exc), file=path) from exc
         if mode == "a":
             f.flush()
     finally:
         f.close()
+
+
+def _is_lock_error(msg: str) -> bool:
+    """Whether an h5py open error is HDF5's file lock held by another process (not, e.g.,
+    a truncated file, whose message mentions ``sblock``)."""
+    m = msg.lower()
+    return "unable to lock file" in m or ("lock" in m and "errno = 11" in m) or \
+        "resource temporarily unavailable" in m
+
+
+def _open_problem(msg: str) -> str:
+    """Our message for an HDF5 file that cannot be opened (not locked)."""
+    m = msg.lower()
+    if "truncated file" in m:
+        return ("truncated or damaged HDF5 file (shorter than its header says: cut short by "
+                f"a killed write, a full disk or an incomplete copy): {msg}")
+    if "file signature not found" in m or "not an hdf5 file" in m:
+        return f"not an HDF5 file, or its header is corrupt: {msg}"
+    return f"truncated or damaged HDF5 file, or not a store: {msg}"
+
+
+def damaged_message(exc) -> str:
+    """Our message for an h5py failure while reading or writing inside an open file."""
+    return f"damaged HDF5 data (the file is corrupt where this entry is stored): {exc}"
+
+
+def keyed_errors(method):
+    """Decorator for store methods ``(self, key, ...)``: an h5py ``OSError`` (corrupt
+    chunks, a broken B-tree) becomes a `StoreError` naming the file and the key."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, key, *args, **kwargs):
+        try:
+            return method(self, key, *args, **kwargs)
+        except StoreError as exc:
+            if exc.key is None:  # e.g. damage found by open_h5: add the key
+                raise StoreError(exc.problem, file=exc.file or self.path, key=key) from exc
+            raise
+        except OSError as exc:
+            raise StoreError(damaged_message(exc), file=self.path, key=key) from exc
+    return wrapper
 
 
 def _text(v) -> str:
@@ -271,9 +318,12 @@ class StoreFile:
         is created on the first write.
     """
 
-    def __init__(self, path, mode: str = "a"):
+    def __init__(self, path, mode: str = "a", *, must_exist: bool = True):
         if mode not in ("r", "a"):
             raise StoreError(f"unknown mode {mode!r} (use 'r' or 'a')", file=path)
+        if mode == "r" and must_exist and not Path(path).exists():
+            raise StoreError("no such store file (mode='r' opens an existing store; use "
+                             "mode='a' to create one)", file=path)
         self.path = Path(path)
         self.mode = mode
         self._stack = None

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import StoreError
-from ._hdf5 import StoreFile, join_key, missing, split_key
+from ._hdf5 import StoreFile, join_key, keyed_errors, missing, split_key
 
 __all__ = ["MetaStore", "Hit", "file_provenance", "sha256_file"]
 
@@ -123,6 +123,7 @@ class MetaStore(StoreFile):
                           [c[: -len("/headers")] for c in cands])
         return g
 
+    @keyed_errors
     def header_names(self, key) -> list[str]:
         """Names of the headers kept for series ``key``."""
         key = join_key(*split_key(key))
@@ -130,6 +131,7 @@ class MetaStore(StoreFile):
             g = self._group(f, key)
             return [n.replace("|", "/") for n in g.get("headers", {})]
 
+    @keyed_errors
     def header_text(self, key, name: str = "SPECTRUM") -> str:
         """A stored header as text."""
         key = join_key(*split_key(key))
@@ -147,6 +149,7 @@ class MetaStore(StoreFile):
         from astropy.io import fits
         return fits.Header.fromstring(self.header_text(key, name), sep="\n")
 
+    @keyed_errors
     def provenance(self, key) -> dict:
         """Provenance of series ``key``: files (path, sha256, size), import time, version."""
         key = join_key(*split_key(key))

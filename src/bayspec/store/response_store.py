@@ -55,7 +55,8 @@ import numpy as np
 from ..data.rsp2 import combine_matrices, matrix_weights
 from ..errors import BayspecError, StoreError
 from ..io.matrix_codec import compact, expand
-from ._hdf5 import StoreFile, join_key, missing, read_attrs, split_key, write_array
+from ._hdf5 import (StoreFile, join_key, keyed_errors, missing, read_attrs, split_key,
+                    write_array)
 
 __all__ = ["ResponseStore", "MatrixData", "ArfData", "MatrixLink",
            "matrix_hash", "arf_hash"]
@@ -227,6 +228,7 @@ class ResponseStore(StoreFile):
                           [f"{kind}/{k}" for k in (root or {}) if not k.startswith(".")])
         return g
 
+    @keyed_errors
     def get(self, h: str) -> MatrixData:
         """The dense matrix stored under hash ``h``."""
         with self._open() as f:
@@ -286,6 +288,7 @@ class ResponseStore(StoreFile):
             root.move(tmp, h)
         return h
 
+    @keyed_errors
     def get_arf(self, h: str) -> ArfData:
         """The ARF stored under hash ``h``."""
         with self._open() as f:
@@ -338,6 +341,7 @@ class ResponseStore(StoreFile):
                           SpectrumStore(self.path, "r")._keys_in(f))
         return g
 
+    @keyed_errors
     def links(self, key) -> list[MatrixLink]:
         """The matrices linked to series ``key`` (empty list if none)."""
         key = join_key(*split_key(key))
@@ -349,6 +353,7 @@ class ResponseStore(StoreFile):
             return [MatrixLink(h.decode(), int(e), float(a), float(b)) for h, e, a, b in
                     zip(r["hash"][()], r["extver"][()], r["tstart"][()], r["tstop"][()])]
 
+    @keyed_errors
     def arf_for(self, key) -> ArfData | None:
         """The ARF linked to series ``key``, or None."""
         key = join_key(*split_key(key))
@@ -357,6 +362,7 @@ class ResponseStore(StoreFile):
             h = g["response"].attrs.get("arf") if "response" in g else None
         return None if h is None else self.get_arf(h.decode() if isinstance(h, bytes) else h)
 
+    @keyed_errors
     def weights(self, key, t1: float, t2: float) -> dict[str, float]:
         """Weights of the linked matrices for the interval ``(t1, t2)`` (s); sum to 1.
 
@@ -403,6 +409,7 @@ class ResponseStore(StoreFile):
             raise StoreError(f"no response matrix covers t={t!r} s; ranges: " + ", ".join(
                 f"[{a!r}, {b!r})" for a, b in zip(lo, hi)), file=self.path, key=key)
 
+    @keyed_errors
     def response_for(self, key, t=None, *, row: int | None = None,
                      strict: bool = False) -> MatrixData:
         """The response of series ``key`` at time ``t`` (s) or over an interval.

@@ -90,7 +90,7 @@ class ResultStore(StoreFile):
 
     def __init__(self, path, group: str = "results", mode: str = "a", *,
                  durable: bool = True, auto_rebuild: bool = True):
-        super().__init__(path, mode)
+        super().__init__(path, mode, must_exist=False)  # checked when read (see records)
         if not group or "/" in group or group.startswith("."):
             raise StoreError(f"invalid result group name {group!r}", file=path)
         self.group = group
@@ -260,7 +260,16 @@ class ResultStore(StoreFile):
         """All records in append order (committed HDF5 records, then pending journal ones).
 
         If the HDF5 file is unreadable, the journal alone is used (with a warning).
+
+        Raises
+        ------
+        StoreError
+            Opened read-only (``mode="r"``) and neither the file nor its journal exists.
         """
+        if self.mode == "r" and self._f is None and not self.path.exists() \
+                and not self.journal.exists():
+            raise StoreError("no such result file (nor its journal); mode='r' reads an "
+                             "existing result store", file=self.path)
         h5 = []
         if self.path.exists() or self._f is not None:
             try:

@@ -41,6 +41,7 @@ import numpy as np
 from ..errors import StoreError
 from ._hdf5 import (
     StoreFile,
+    keyed_errors,
     join_key,
     missing,
     read_attrs,
@@ -328,6 +329,7 @@ class SpectrumStore(StoreFile):
         return out
 
     # ------------------------------------------------------------------ reading
+    @keyed_errors
     def info(self, key, background: bool = False) -> dict:
         """Attributes of a series plus ``fields`` (the datasets present) and shapes."""
         key = join_key(*split_key(key))
@@ -342,6 +344,7 @@ class SpectrumStore(StoreFile):
         """Number of rows of a series."""
         return int(self.info(key)["nrow"])
 
+    @keyed_errors
     def times(self, key, background: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(tstart, tstop)`` of every row, in s."""
         key = join_key(*split_key(key))
@@ -349,6 +352,7 @@ class SpectrumStore(StoreFile):
             g = self._group(f, key, background)
             return g["tstart"][()], g["tstop"][()]
 
+    @keyed_errors
     def read(self, key, rows=None, *, fields=None, background: bool = False) -> SpectrumRows:
         """Read some rows of a series without loading the others.
 
