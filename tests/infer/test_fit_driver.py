@@ -102,8 +102,10 @@ def test_statistic_over_a_subset_of_groups_equals_noticing_them():
     ref = fit_mle(Likelihood([(_n6(notc=((9.0, 31.0),), name="lo"), m2)]), raise_on_failure=False)
     assert mask.sum() == ref.npoints
     np.testing.assert_allclose(res.stat, ref.stat, rtol=1e-6)
+    # K and alpha are nearly degenerate over 9-31 keV: equal statistics (1e-6) leave them
+    # equal only to the minimisers' tolerance along that valley
     for n in ("cpl.alpha", "cpl.K"):
-        np.testing.assert_allclose(res.values[n], ref.values[n], rtol=1e-3)
+        np.testing.assert_allclose(res.values[n], ref.values[n], rtol=5e-3)
     assert res.stat_per_unit == {}
 
 

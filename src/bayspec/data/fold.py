@@ -30,13 +30,25 @@ from ..errors import StatisticError
 from ..stat import get_statistic
 from ..stat.profile import pgstat_background, wstat_background
 
-__all__ = ["UnitFold", "plan_key", "FOLD_RATIO", "FOLD_CACHE_ELEMENTS"]
+__all__ = ["UnitFold", "plan_key", "stat_with_factor", "FOLD_RATIO", "FOLD_CACHE_ELEMENTS"]
 
 #: Fold W into R when nnodes <= FOLD_RATIO * nbins (dense fold no larger than this factor) ...
 FOLD_RATIO = 1.25
 #: ... or when the folded matrix stays small enough to live in cache (elements, 8 bytes each):
 #: then one small matmul beats a sparse product plus a matmul.
 FOLD_CACHE_ELEMENTS = 1 << 17
+
+
+def stat_with_factor(func, S, B, counts, ts, tb, f, sS, sB):
+    """The statistic with the background efficiency scaled by ``bf = f``: a scalar, or one
+    value per parameter vector ``(n, 1)`` (then the data terms differ by row, and the rows
+    are evaluated one by one — a loop over parameter vectors, not channels)."""
+    f = np.asarray(f, dtype=float)
+    if f.size == 1:
+        return func(S, B, counts, ts, tb * float(f.ravel()[0]), sS, sB)
+    counts = np.atleast_2d(counts)
+    return np.concatenate([func(S, B, counts[i:i + 1], ts, tb * fi, sS, sB)
+                           for i, fi in enumerate(f.ravel())], axis=0)
 
 
 def plan_key(model):
@@ -152,6 +164,7 @@ class UnitFold:
             self.tb = 1.0
         self.weight = unit.selection.weight
         self._prepared = None
+        self._prepared_grad = None
         _check_variance(self, unit)
 
     # ------------------------------------------------------------------ counts
@@ -161,6 +174,13 @@ class UnitFold:
         if self.folded:
             return v @ self.matrix
         return (self.wt @ v.T).T @ self.matrix
+
+    def backward(self, g):
+        """Node-space gradient ``(n, m)``: ``∂L/∂v`` for ``g = ∂L/∂counts (n, k)``, i.e.
+        ``g`` pulled back through the linear fold (its transpose; before scale factors)."""
+        if self.folded:
+            return g @ self.matrix.T
+        return (self.wt.T @ (g @ self.matrix.T).T).T
 
     def photon_flux(self, v):
         """Bin-integrated photon flux ``(n, nb)`` (photons cm⁻² s⁻¹) from node values."""
@@ -204,7 +224,28 @@ class UnitFold:
                 self._prepared = self.func.prepare(self.S, self.B, self.ts, self.tb, self.sS,
                                                    self.sB)
             return self._prepared(counts)
-        return self.func(self.S, self.B, counts, self.ts, self.tb * f, self.sS, self.sB)
+        return stat_with_factor(self.func, self.S, self.B, counts, self.ts, self.tb, f,
+                                self.sS, self.sB)
+
+    def stat_grad(self, counts, vals=None):
+        """``∂stat/∂counts`` per group ``(n, k)`` (unweighted; `bayspec.stat.gradient`).
+
+        With a background factor ``bf`` that is not 1 the data terms are rescaled as in
+        `stat`; the derivative with respect to ``bf`` itself is not given here.
+        """
+        f = self.bkg_factor(vals)
+        if np.ndim(f) == 0 and f == 1.0:
+            if self._prepared_grad is None:
+                self._prepared_grad = self.func.prepare_grad(self.S, self.B, self.ts, self.tb,
+                                                             self.sS, self.sB)
+            return self._prepared_grad(counts)
+        if np.ndim(f) == 0:
+            return self.func.prepare_grad(self.S, self.B, self.ts, self.tb * f, self.sS,
+                                          self.sB)(counts)
+        rows = [self.func.prepare_grad(self.S, self.B, self.ts, self.tb * fi, self.sS,
+                                       self.sB)(counts[i:i + 1])
+                for i, fi in enumerate(np.ravel(f))]
+        return np.concatenate(rows, axis=0)
 
     def alpha(self):
         """``ts / (tb × bf)`` per group at the current ``bf``; None without a background."""

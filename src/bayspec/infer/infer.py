@@ -207,7 +207,7 @@ class Infer:
 
     # ------------------------------------------------------------------ fitting
     def fit(self, minos=False, strategy=1, start=None, *, tol=1e-3, raise_on_failure=True,
-            batched_grad=False):
+            batched_grad=False, exact_grad=True):
         """Maximum-likelihood fit (MIGRAD, HESSE, optional MINOS); see `bayspec.infer.mle`.
 
         Parameters
@@ -224,6 +224,8 @@ class Infer:
             Raise `FitError` when the minimum is invalid or a parameter ends on a bound.
         batched_grad : bool
             MIGRAD with a batched central-difference gradient (faster on large problems).
+        exact_grad : bool
+            MIGRAD with the kernel's exact gradient (default; see `bayspec.infer._gradient`).
 
         Returns
         -------
@@ -232,7 +234,8 @@ class Infer:
         """
         lik = self.rebuild()
         self.result = fit_mle(lik, start=start, strategy=strategy, minos=minos, tol=tol,
-                              raise_on_failure=raise_on_failure, batched_grad=batched_grad)
+                              raise_on_failure=raise_on_failure, batched_grad=batched_grad,
+                              exact_grad=exact_grad)
         return self.result
 
     def _need_result(self):

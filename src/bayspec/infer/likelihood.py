@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import ModelError
-from ..data.fold import plan_key
+from ..data.fold import plan_key, stat_with_factor
 from ..model.plan import IntegrationPlan
 from ._params import ParameterSpace
 from .pairs import as_pairs, as_units
@@ -62,8 +62,8 @@ class _UnitTerm:
         Used when that factor is free or not 1 (the data terms then change with it); units
         whose factor is fixed at 1 go through their `_StatBatch`'s prepared statistic.
         """
-        f = self.fold.bkg_factor(vals)
-        return self.func(self.S, self.B, counts, self.ts, self.tb * f, self.sS, self.sB)
+        return stat_with_factor(self.func, self.S, self.B, counts, self.ts, self.tb,
+                                self.fold.bkg_factor(vals), self.sS, self.sB)
 
 
 class _StatBatch:
@@ -292,6 +292,13 @@ class Likelihood:
         if len(self.units) == 1:
             return self._run(theta)[:, 0]
         return self._run(theta).sum(axis=1)
+
+    def evaluate_and_grad(self, theta):
+        """Total statistic ``(n,)`` and its gradient ``(n, nfree)`` (see
+        `bayspec.infer._gradient`: exact through the statistic and the fold)."""
+        from ._gradient import evaluate_and_grad
+
+        return evaluate_and_grad(self, theta)
 
     def evaluate_per_unit(self, theta) -> np.ndarray:
         """Per-unit statistic ``(n, nunits)`` (columns in ``unit_names`` order)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from ..errors import StatisticError
@@ -17,6 +18,7 @@ from .chi2 import (
     prepare_chi2_gehrels,
     prepare_chi2_modelvar,
 )
+from .gradient import prepare_grad
 from .pgstat import pgstat, prepare_pgstat
 from .pstat import prepare_pstat, pstat
 from .wstat import prepare_wstat, wstat
@@ -73,6 +75,7 @@ class StatInfo:
 
 def _register(func: Callable, prepare: Callable, info: StatInfo) -> Callable:
     func.prepare = prepare
+    func.prepare_grad = partial(prepare_grad, info.name)
     func.info = info
     func.stat_name = info.name
     func.needs_background = info.background == "required"
