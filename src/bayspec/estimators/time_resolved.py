@@ -1,8 +1,11 @@
-"""Time-resolved spectroscopy: a full model fitted in every interval of a PHA-II series.
+"""Time-resolved spectroscopy: a full model fitted in every interval of a time series.
 
-Each interval's spectrum is the sum of its rows with the exposure-weighted RSP2 matrix
-(`SpectrumSeries.unit`); the background is the pre-burst estimate of the series (see
-`SpectrumSeries`; default statistic ``wstat``). The model is fitted by maximum likelihood
+Sources: a `SpectrumSeries` (PHA-II rows summed with the exposure-weighted RSP2 matrix,
+`SpectrumSeries.unit`; the background is the pre-burst estimate of the series, default
+statistic ``wstat``), or a `bayspec.data.timeseries.TimeSeries` of events (TTE) or PHA-II
+rows with a polynomial background fitted in time (`TimeSeries.fit_background`; the
+interval's background counts with their errors, statistic ``pgstat``). The model is fitted by
+maximum likelihood
 (`bayspec.infer.mle.fit_mle` on the `bayspec.infer.Likelihood` kernel, 1σ Hesse errors,
 LogUniform parameters in log10 space); intervals run in parallel on local cores when ``n_jobs > 1``.
 """
@@ -20,6 +23,7 @@ from ..infer import Likelihood
 from ..model import parse_model
 from ..infer.mle import fit_mle
 from . import _io, _plot
+from ._tsource import as_interval_source, has_data
 from .series import SpectrumSeries
 
 __all__ = ["fit_time_resolved", "TimeResolvedResult"]
@@ -96,14 +100,18 @@ class TimeResolvedResult:
 
 
 def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=None,
-                      bkg_interval=None, n_jobs=1):
-    """Fit ``model`` in every interval of a PHA-II series.
+                      bkg_interval=None, n_jobs=1, background=None):
+    """Fit ``model`` in every interval of a time series.
 
     Parameters
     ----------
-    series : SpectrumSeries or PHA-II path
+    series : SpectrumSeries, TimeSeries or PHA-II path
         With a path, ``rsp`` (RSP2 path) is needed and ``stat``, ``notc``,
-        ``bkg_interval`` build the `SpectrumSeries`.
+        ``bkg_interval`` build the `SpectrumSeries`. A `TimeSeries` (events or rows) takes
+        ``background``, ``stat`` and ``notc``.
+    background : BackgroundFit or array (k, 2), optional
+        For a `TimeSeries`: its fitted background, or off-source intervals (s) to fit one
+        (`TimeSeries.fit_background`).
     intervals : array (n, 2) or edges (n + 1,)
         s relative to the series ``t0`` (TRIGTIME).
     model : str or Model
@@ -115,7 +123,11 @@ def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=
     -------
     TimeResolvedResult
     """
-    if not isinstance(series, SpectrumSeries):
+    from ..data.timeseries import TimeSeries
+
+    if isinstance(series, TimeSeries):
+        series = as_interval_source(series, background, stat=stat, notc=notc)
+    elif not isinstance(series, SpectrumSeries) and not hasattr(series, "has_data"):
         if rsp is None:
             raise ValueError("give rsp= (the RSP2 file) with a PHA-II path")
         series = SpectrumSeries(series, rsp, bkg_interval=bkg_interval, stat=stat, notc=notc)
@@ -124,8 +136,8 @@ def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=
         iv = np.column_stack([iv[:-1], iv[1:]])
     args = []
     for a, b in iv:
-        if series.rows(a, b).size == 0:
-            warnings.warn(f"no usable row in [{a:g}, {b:g}) s; interval skipped", UserWarning,
+        if not has_data(series, a, b):
+            warnings.warn(f"no data in [{a:g}, {b:g}) s; interval skipped", UserWarning,
                           stacklevel=2)
             continue
         args.append((series, float(a), float(b), model))

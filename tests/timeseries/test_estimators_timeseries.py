@@ -1,0 +1,21 @@
+"""fit_time_resolved and LightCurveEstimator take a TimeSeries (events) directly."""
+
+import numpy as np
+import pytest
+from tshelpers import OFF
+
+from bayspec.estimators import fit_time_resolved
+
+
+def test_fit_time_resolved_on_events(n3, n3_bkg):
+    res = fit_time_resolved(n3, [0.0, 5.0, 10.0], model="cpl", background=n3_bkg,
+                            notc=[8.0, 900.0])
+    t = res.table
+    assert len(t) == 2 and np.all(t["valid"])
+    assert t.meta["STAT"] == "pgstat" and t.meta["TREF"] == n3.t0
+    assert np.all((res["cpl.Ep"] > 300) & (res["cpl.Ep"] < 5000))
+    assert np.all(t["exposure"] < 5.0) and np.all(t["exposure"] > 4.9)
+    # off-source intervals instead of a fit: the same background, the same result
+    again = fit_time_resolved(n3, [[0.0, 5.0]], model="cpl", background=OFF,
+                              notc=[8.0, 900.0])
+    assert again["cpl.Ep"][0] == pytest.approx(res["cpl.Ep"][0], rel=1e-6)
