@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "processes or a Dask cluster; results go to a resumable result store.")
     _batch_parser(b)
     b.set_defaults(func=run_batch_args)
+    from .extract import register as _register_extract
+    _register_extract(sub)
     return p
 
 
@@ -203,7 +205,7 @@ def main(argv=None) -> int:
     try:
         if args.command == "info":
             return _info(args.files)
-        if args.command == "batch":
+        if args.command in ("batch", "extract"):
             return args.func(args)
         if args.command == "fit":
             notes = fit_command(args.config, args.outdir, args.overwrite,

@@ -527,8 +527,7 @@ class TimeSeries:
         """
         from dataclasses import replace
 
-        from ..io import RmfMatrix, write_pha, write_rmf
-        from .rsp2 import combine_matrices, matrix_weights
+        from ..io import write_pha, write_rmf
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -536,22 +535,8 @@ class TimeSeries:
         paths = {"pha": folder / f"{stem}.pha", "rsp": folder / f"{stem}.rsp",
                  "bak": None if background is None else folder / f"{stem}.bak"}
         src = self.spectrum(t1, t2)
-        if not self.is_events:
-            rows = self._rows(t1, t2)
-            pieces = np.column_stack([self.pha.tstart[rows], self.pha.tstop[rows]])
-            expo = self.exposure[rows]
-        else:
-            pieces, expo = np.array([[t1 + self.t0, t2 + self.t0]]), np.array([src.exposure])
-        m0 = self.matrices[0]
-        w = matrix_weights([np.nan if m.tstart is None else m.tstart for m in self.matrices],
-                           pieces, expo, file=m0.filename)
-        drm = combine_matrices(self.matrices, w, file=m0.filename)
-        rsp = RmfMatrix(energ_lo=m0.energ_lo, energ_hi=m0.energ_hi, matrix=drm,
-                        e_min=m0.e_min, e_max=m0.e_max, first_channel=m0.first_channel,
-                        is_full_response=True, extver=1, tstart=t1 + self.t0,
-                        tstop=t2 + self.t0, header=m0.header, ebounds_header=m0.ebounds_header,
-                        filename=str(paths["rsp"]), hdu="SPECRESP MATRIX",
-                        ebounds_channel=m0.ebounds_channel)
+        rsp = self.interval_matrix(t1, t2, exposure=src.exposure)
+        rsp.filename = str(paths["rsp"])
         src = replace(src, tstart=t1 + self.t0, tstop=t2 + self.t0,
                       respfile=paths["rsp"].name,
                       backfile=None if background is None else paths["bak"].name)
@@ -560,6 +545,87 @@ class TimeSeries:
             bak = self.background_spectrum(background, t1, t2, src.exposure)
             write_pha(paths["bak"], bak, overwrite=overwrite)
         write_rmf(paths["rsp"], rsp, overwrite=overwrite)
+        return paths
+
+    def interval_matrix(self, t1, t2, exposure=None, extver=1):
+        """The response of ``[t1, t2)`` as a full-response `bayspec.io.RmfMatrix`.
+
+        The RSP2 matrices weighted by the one rule of `bayspec.data.rsp2` (over the rows of
+        a binned series, over the interval for events), with TSTART/TSTOP the interval (MET).
+        """
+        from ..io import RmfMatrix
+        from .rsp2 import combine_matrices, matrix_weights
+
+        if self.matrices is None:
+            raise DataFormatError("no response: build the series with rsp=", file=self.name,
+                                  key="rsp")
+        if self.is_events:
+            pieces = np.array([[t1 + self.t0, t2 + self.t0]])
+            expo = np.array([self.live_time(t1, t2) if exposure is None else exposure])
+        else:
+            rows = self._rows(t1, t2)
+            pieces = np.column_stack([self.pha.tstart[rows], self.pha.tstop[rows]])
+            expo = self.exposure[rows]
+        m0 = self.matrices[0]
+        w = matrix_weights([np.nan if m.tstart is None else m.tstart for m in self.matrices],
+                           pieces, expo, file=m0.filename)
+        drm = combine_matrices(self.matrices, w, file=m0.filename)
+        return RmfMatrix(energ_lo=m0.energ_lo, energ_hi=m0.energ_hi, matrix=drm,
+                         e_min=m0.e_min, e_max=m0.e_max, first_channel=m0.first_channel,
+                         is_full_response=True, extver=extver, tstart=t1 + self.t0,
+                         tstop=t2 + self.t0, header=m0.header,
+                         ebounds_header=m0.ebounds_header, filename=m0.filename,
+                         hdu="SPECRESP MATRIX", ebounds_channel=m0.ebounds_channel)
+
+    def write_ogip_series(self, folder, intervals, background=None, *, stem=None,
+                          overwrite=False):
+        """All intervals in one PHA-II source file, one PHA-II RATE background and one RSP2.
+
+        Row ``i`` of each PHA-II file is interval ``i`` (TSTART/TSTOP in MET); matrix ``i``
+        of the RSP2 (EXTVER ``i + 1``) is its weighted response with TSTART the interval
+        start, so the RSP2 rule gives each row its own matrix for non-overlapping intervals.
+        This is the form `bayspec.store.import_ogip` and threeML's PHA-II readers take.
+
+        Returns
+        -------
+        dict
+            ``{"pha": Path, "bak": Path or None, "rsp": Path}``.
+        """
+        from ..io import PhaSeries, write_pha, write_rmf
+
+        iv = _as_intervals(intervals)
+        if np.any(iv[1:, 0] < iv[:-1, 1]):
+            raise DataFormatError("series intervals must be sorted and not overlap",
+                                  file=self.name, key="intervals")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = stem or f"{self.name}_intervals"
+        paths = {"pha": folder / f"{stem}.pha", "rsp": folder / f"{stem}.rsp2",
+                 "bak": None if background is None else folder / f"{stem}.bak"}
+        counts, live = self.counts_in(iv)
+        if np.any(live <= 0):
+            raise DataFormatError(f"intervals without live time: "
+                                  f"{iv[live <= 0].tolist()}", file=self.name, key="intervals")
+        t_abs = iv + self.t0
+        common = dict(channel=self.channel, tstart=t_abs[:, 0], tstop=t_abs[:, 1],
+                      ebounds=self.ebounds.copy())
+        src = PhaSeries(counts=counts, exposure=live, header=self._header(),
+                        filename=str(paths["pha"]), respfile=[paths["rsp"].name] * len(iv),
+                        backfile=[None if background is None else paths["bak"].name] * len(iv),
+                        **common)
+        write_pha(paths["pha"], src, overwrite=overwrite)
+        if background is not None:
+            B, sig = background.counts(iv[:, 0], iv[:, 1], live)
+            rate, err = np.maximum(B, 0.0) / live[:, None], sig / live[:, None]
+            h = self._header()
+            h["BKGMETH"] = (f"poly-{background.method}", "polynomial background fit in time")
+            bak = PhaSeries(counts=rate * live[:, None], stat_err=err * live[:, None],
+                            exposure=live, poisserr=False, is_rate=True, hduclas2="BKG",
+                            header=h, filename=str(paths["bak"]), **common)
+            write_pha(paths["bak"], bak, overwrite=overwrite)
+        mats = [self.interval_matrix(a, b, exposure=x, extver=i + 1)
+                for i, ((a, b), x) in enumerate(zip(iv, live))]
+        write_rmf(paths["rsp"], mats, overwrite=overwrite)
         return paths
 
 
