@@ -67,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--overwrite", action="store_true", help="replace existing output files")
     d.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    i = sub.add_parser("info", help="summarise OGIP files (PHA, RMF, RSP, RSP2, ARF)")
-    i.add_argument("files", nargs="+", metavar="FILE")
+    i = sub.add_parser("info", help="summarise OGIP files (PHA, RMF, RSP, RSP2, ARF) or "
+                       "say whether the run in an output folder completed",
+                       epilog="exit status: 0 all well; 1 an output folder whose run did not "
+                       "complete (no manifest.json, or files changed since); 2 a file that "
+                       "cannot be read or is damaged.")
+    i.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
 
     from .batch import build_parser as _batch_parser, run_batch_args
     b = sub.add_parser("batch", help="fit many spectra (a store or files) with one template",
@@ -99,18 +103,35 @@ def fit_command(config, outdir=None, overwrite=False, progress=True, echo=print)
     import matplotlib
 
     matplotlib.use("Agg")
-    from .build import build
     from .config import load_config
-    from .report import check_outputs, planned_outputs, write_outputs
-    from .run import run_analysis
+    from .report import output_lock
 
     cfg = load_config(config)
     outdir = Path(outdir) if outdir is not None else _default_outdir(config)
+    with output_lock(outdir):
+        return _fit_locked(cfg, outdir, overwrite, progress, echo)
+
+
+def _fit_locked(cfg, outdir, overwrite, progress, echo):
+    """`fit_command` holding the output folder's lock: fit, write into a temporary folder,
+    install the files and write the manifest last (`bayspec.cli.report`)."""
+    import shutil
+
+    from .build import build
+    from .report import (check_outputs, install_outputs, new_tmp_dir, planned_outputs,
+                         write_outputs)
+    from .run import run_analysis
+
     check_outputs(outdir, planned_outputs(cfg), overwrite)
     data, model = build(cfg)
     echo(f"bayspec fit: {cfg.model} to {', '.join(data.names)} ({cfg.method})")
     out = run_analysis(cfg, data, model, progress=progress)
-    files = write_outputs(out, outdir, overwrite=overwrite)
+    tmp = new_tmp_dir(outdir)
+    try:
+        written = write_outputs(out, tmp, overwrite=True)
+        files = install_outputs(tmp, outdir, [p.name for p in written], cfg)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     res = out.result
     echo(f"  stat/dof = {res.stat:.2f}/{res.dof}")
     for n in res.names:
@@ -163,6 +184,13 @@ def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=F
 def demo_command(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
                  progress=True, echo=print):
     """`run_demo`, returning ``(written paths, warnings)``."""
+    from .report import output_lock
+
+    with output_lock(outdir):
+        return _demo_locked(outdir, quick, readme_figure, overwrite, progress, echo)
+
+
+def _demo_locked(outdir, quick, readme_figure, overwrite, progress, echo):
     from .config import load_config
     from .demo import DEMO_CONFIG_NAME, demo_inputs, write_demo_inputs
     from .report import check_outputs, planned_outputs
@@ -186,15 +214,29 @@ def demo_command(outdir="bayspec-demo", quick=False, readme_figure=None, overwri
 
 
 def _info(files, echo=print):
+    """``bayspec info``: describe OGIP files and output folders.
+
+    Exit status: 0 all well; 1 an output folder whose run did not complete (no manifest,
+    or files changed since); 2 a file that cannot be read, is damaged or has problems
+    that stop a fit (the message says which).
+    """
     from .info import describe
+    from .report import check_run_folder
 
     status = 0
     for f in files:
+        if Path(f).is_dir():
+            complete, lines = check_run_folder(f)
+            echo("\n".join([f"{f}", "  type: bayspec output folder"]
+                            + [f"  {ln}" for ln in lines]))
+            if not complete:
+                status = max(status, EXIT_FIT_FAILED)
+            continue
         try:
             echo(describe(f))
         except BayspecError as exc:
             print(f"bayspec info: {exc}", file=sys.stderr)
-            status = 2
+            status = EXIT_INPUT
     return status
 
 

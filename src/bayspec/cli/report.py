@@ -1,15 +1,34 @@
-"""Write the outputs of a run: result tables, posterior, plots and ``report.md``.
+"""Write the outputs of a run: result tables, posterior, plots, ``report.md``, the manifest.
 
-Every file is written atomically (`bayspec._atomic.atomic_path`); an existing file is never
-replaced unless ``overwrite`` is set (`OverwriteError` otherwise, raised *before* any work).
+An output folder holds one run at a time, and says whether that run completed:
+
+1. `output_lock` takes an exclusive lock on the folder (``.bayspec.lock``, ``flock``; the
+   kernel drops it when the process dies) for the whole run, so a second run into the same
+   folder stops at once with a message naming the holder;
+2. `check_outputs` refuses, before any work and unless ``overwrite``, a folder that holds
+   files of an earlier run (its manifest's files, or the names a run writes);
+3. every file is written into a temporary folder inside the output folder
+   (`write_outputs`), then `install_outputs` removes the earlier run's manifest first, then
+   its files (so no mix of two runs ever looks complete), moves the new files into place,
+   and writes ``manifest.json`` last — the completion marker: file names, sizes, SHA-256,
+   the configuration and the bayspec version;
+4. `check_run_folder` (``bayspec info FOLDER``) says whether the run completed: manifest
+   present and every file's size and hash as recorded.
+
+A run killed at any instant leaves either the earlier complete run or a folder without a
+manifest, which `check_run_folder` reports as incomplete.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import hashlib
 import json
 import math
 import os
+import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +36,17 @@ import numpy as np
 from .._atomic import atomic_path
 from ..errors import OverwriteError
 
-__all__ = ["planned_outputs", "check_outputs", "write_outputs", "write_text"]
+__all__ = ["planned_outputs", "check_outputs", "write_outputs", "write_text",
+           "output_lock", "install_outputs", "check_run_folder", "MANIFEST"]
 
+#: The completion marker of a run, written last.
+MANIFEST = "manifest.json"
+#: The lock file of an output folder.
+LOCK = ".bayspec.lock"
+_TMP_PREFIX = ".bayspec-tmp-"
+#: Testing hook: when set, a run pauses before writing its manifest, after creating the file
+#: this variable names (so a test can kill it in the write phase).
+PAUSE_ENV = "BAYSPEC_TEST_PAUSE_BEFORE_MANIFEST"
 RESULT_ECSV = "result.ecsv"
 RESULT_JSON = "result.json"
 POSTERIOR = "posterior.h5"
@@ -38,14 +66,215 @@ def planned_outputs(cfg) -> list:
     return names
 
 
+def _all_output_names():
+    return [RESULT_ECSV, RESULT_JSON, POSTERIOR, REPORT, *PLOT_FILES.values()]
+
+
+def earlier_run_files(outdir) -> list:
+    """Names of the files of an earlier run in ``outdir``: its manifest (with the files it
+    lists) and any file a run writes (result, posterior, plots, report)."""
+    outdir = Path(outdir)
+    names = []
+    man = outdir / MANIFEST
+    if man.exists():
+        names.append(MANIFEST)
+        try:
+            names += [f["name"] for f in json.loads(man.read_text()).get("files", [])]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # a damaged manifest: the known names below still apply
+    names += _all_output_names()
+    seen, out = set(), []
+    for n in names:
+        if n not in seen and (outdir / n).is_file():
+            seen.add(n)
+            out.append(n)
+    return out
+
+
 def check_outputs(outdir, names, overwrite=False):
-    """`OverwriteError` naming the existing files among ``names`` unless ``overwrite``."""
+    """`OverwriteError` unless ``overwrite`` when ``outdir`` holds any of ``names`` or
+    files of an earlier run (`earlier_run_files`)."""
     if overwrite:
         return
-    there = [n for n in names if (Path(outdir) / n).exists()]
+    outdir = Path(outdir)
+    there = [n for n in names if (outdir / n).exists()]
+    there += [n for n in earlier_run_files(outdir) if n not in there]
     if there:
-        raise OverwriteError(f"would overwrite {', '.join(there)}; pass --overwrite to replace "
-                             "them or choose another output folder (-o)", file=outdir)
+        raise OverwriteError(f"holds {', '.join(there)} (an earlier run); pass --overwrite to "
+                             "replace that run (its files are removed) or choose another "
+                             "output folder (-o)", file=outdir)
+
+
+_HELD = {}
+
+
+@contextlib.contextmanager
+def output_lock(outdir):
+    """Hold an exclusive lock on the output folder ``outdir`` (created if needed).
+
+    The lock is ``fcntl.flock`` on ``outdir/.bayspec.lock`` (released by the kernel when
+    the process ends, even by ``kill -9``); the file records the holder's pid and start
+    time for the message. Re-entrant within a process (the demo holds it around the fit).
+
+    Raises
+    ------
+    OverwriteError
+        Another process holds the lock.
+    """
+    import fcntl
+
+    outdir = Path(outdir)
+    key = str(outdir.resolve())
+    if key in _HELD:
+        yield outdir
+        return
+    created = not outdir.exists()
+    outdir.mkdir(parents=True, exist_ok=True)
+    fh = open(outdir / LOCK, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise OverwriteError(f"output folder is in use by another bayspec run ({holder}); "
+                                 "wait for it to finish or choose another output folder (-o)",
+                                 file=outdir) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {_now()}\n")
+        fh.flush()
+        _HELD[key] = fh
+        try:
+            yield outdir
+        finally:
+            del _HELD[key]
+            _remove_stale_tmp(outdir)
+            if created and not any(p.name != LOCK for p in outdir.iterdir()):
+                os.unlink(outdir / LOCK)  # nothing written: leave no empty folder
+                outdir.rmdir()
+    finally:
+        fh.close()
+
+
+def _now():
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _remove_stale_tmp(outdir):
+    """Temporary folders of runs into ``outdir`` that were killed (called under the lock)."""
+    for p in Path(outdir).glob(_TMP_PREFIX + "*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def new_tmp_dir(outdir) -> Path:
+    """A fresh temporary folder inside ``outdir`` for a run's files (same file system, so
+    the final moves are renames)."""
+    _remove_stale_tmp(outdir)
+    tmp = Path(outdir) / f"{_TMP_PREFIX}{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir()
+    return tmp
+
+
+def sha256_file(path) -> str:
+    """SHA-256 (hex) of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _manifest(tmpdir, names, cfg, command):
+    from .. import __version__
+
+    files = [{"name": n, "size": (Path(tmpdir) / n).stat().st_size,
+              "sha256": sha256_file(Path(tmpdir) / n)} for n in names]
+    conf = {"file": getattr(cfg, "source", None), "content": getattr(cfg, "raw", None)}
+    if conf["file"] and Path(conf["file"]).is_file():
+        conf["sha256"] = sha256_file(conf["file"])
+    return {"format": "bayspec-run", "format_version": 1, "command": command,
+            "bayspec_version": __version__, "completed": _now(), "files": files,
+            "configuration": conf}
+
+
+def install_outputs(tmpdir, outdir, names, cfg, command="fit"):
+    """Move the run's files from ``tmpdir`` into ``outdir`` and write the manifest last.
+
+    The earlier run's manifest is removed first and then its files (`earlier_run_files`),
+    so that a kill at any point leaves no manifest beside a mix of two runs. Returns the
+    installed paths (the manifest last).
+    """
+    tmpdir, outdir = Path(tmpdir), Path(outdir)
+    man = _manifest(tmpdir, names, cfg, command)
+    old = earlier_run_files(outdir)
+    if MANIFEST in old:
+        os.unlink(outdir / MANIFEST)
+    for n in old:
+        if n != MANIFEST and (outdir / n).is_file():
+            os.unlink(outdir / n)
+    for n in names:
+        os.replace(tmpdir / n, outdir / n)
+    _pause_for_tests()
+    write_text(outdir / MANIFEST, json.dumps(man, indent=1, default=_json_default) + "\n",
+               overwrite=True)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    return [outdir / n for n in names] + [outdir / MANIFEST]
+
+
+def _pause_for_tests():
+    flag = os.environ.get(PAUSE_ENV)
+    if flag:
+        Path(flag).write_text(str(os.getpid()))
+        time.sleep(60)
+
+
+def check_run_folder(outdir):
+    """Whether the run in ``outdir`` completed.
+
+    Returns
+    -------
+    (bool, list of str)
+        True when ``manifest.json`` is present and every file it lists has the recorded
+        size and SHA-256; the lines say what was found (and what is missing or changed).
+    """
+    outdir = Path(outdir)
+    man = outdir / MANIFEST
+    present = sorted(p.name for p in outdir.iterdir()
+                     if p.is_file() and not p.name.startswith("."))
+    if not man.exists():
+        runs = earlier_run_files(outdir)
+        lines = ["run: INCOMPLETE — no manifest.json (the run was interrupted, failed, or is "
+                 "still writing; rerun with --overwrite)"]
+        if runs:
+            lines.append("files of a run present: " + ", ".join(runs))
+        return False, lines
+    try:
+        m = json.loads(man.read_text())
+        files = m["files"]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        return False, [f"run: DAMAGED manifest.json ({exc})"]
+    bad = []
+    for f in files:
+        p = outdir / f["name"]
+        if not p.is_file():
+            bad.append(f"{f['name']}: missing")
+        elif p.stat().st_size != f["size"]:
+            bad.append(f"{f['name']}: size {p.stat().st_size} bytes, manifest says {f['size']}")
+        elif sha256_file(p) != f["sha256"]:
+            bad.append(f"{f['name']}: content differs from the manifest (SHA-256)")
+    conf = m.get("configuration") or {}
+    head = [f"bayspec {m.get('bayspec_version', '?')} {m.get('command', '')}, completed "
+            f"{m.get('completed', '?')}", f"configuration: {conf.get('file') or '?'}"]
+    listed = {f["name"] for f in files} | {MANIFEST}
+    extra = [n for n in present if n not in listed and n in _all_output_names()]
+    if bad:
+        return False, [f"run: MODIFIED or DAMAGED since it completed ({len(bad)} of "
+                       f"{len(files)} files)"] + head + [f"  - {b}" for b in bad]
+    lines = [f"run: complete ({len(files)} files verified against manifest.json)"] + head
+    if extra:
+        lines.append("not from this run: " + ", ".join(extra))
+    return True, lines
 
 
 @contextlib.contextmanager
@@ -205,12 +434,15 @@ def _markdown(out, files):
             lines.append(f"| {_fmt(f['e1'])}–{_fmt(f['e2'])} | {f['kind']} | "
                          f"{_fmt(f.get('value', f.get('median')))} | {iv} | {f['unit']} |")
     lines += ["", "## Files", ""] + [f"- `{n}`" for n in files]
+    lines += ["", f"`{MANIFEST}` (sizes and SHA-256 of these files, the configuration, the "
+              "bayspec version) is written last: without it the run did not complete."]
     lines += ["", f"Run time: {out.timings.get('total', float('nan')):.1f} s.", ""]
     return "\n".join(lines)
 
 
 def write_outputs(out, outdir, overwrite=False):
-    """Write the result table (ECSV, JSON), posterior (HDF5), plots and ``report.md``.
+    """Write the result table (ECSV, JSON), posterior (HDF5), plots and ``report.md``
+    into ``outdir`` (`bayspec fit` gives a fresh temporary folder, see `install_outputs`).
 
     Returns
     -------
