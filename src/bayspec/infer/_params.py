@@ -130,3 +130,17 @@ class ParameterSpace:
         for j, p in enumerate(self._free_list):
             out += np.asarray(p.logprior(th[:, j]), dtype=float)
         return out
+
+    def logprior_grad(self, theta):
+        """Gradient of `logprior` with respect to the free parameters, ``(n, nfree)``.
+
+        Column ``j`` is ``d ln p_j / dθ_j`` of free parameter ``j``'s prior (the priors are
+        independent, so the gradient is the vector of their derivatives), in 1 / (units of
+        θ_j); ``nan`` where the row is outside that parameter's bounds. Linked parameters
+        carry no prior of their own (`logprior` sums the free ones only).
+        """
+        th = self.as_theta(theta)
+        out = np.empty_like(th)
+        for j, p in enumerate(self._free_list):
+            out[:, j] = p.dlogprior(th[:, j])
+        return out

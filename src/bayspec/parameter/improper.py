@@ -28,6 +28,9 @@ class Improper(Prior):
     def _logpdf(self, x):
         return np.zeros_like(x)
 
+    def _dlogpdf(self, x):
+        return np.zeros_like(x)
+
     def cdf(self, x):
         raise ParameterError("Improper prior has no cdf")
 

@@ -41,6 +41,13 @@ class LogNormal(Prior):
         z = (lx - self.mu) / self.sigma
         return np.where(pos, -0.5 * z * z - lx - np.log(self.sigma) - _LN_SQRT_2PI, -np.inf)
 
+    def _dlogpdf(self, x):
+        # d/dx [-(ln x - mu)^2 / (2 sigma^2) - ln x] = -(1 + (ln x - mu) / sigma^2) / x;
+        # nan at x = 0, where the density is zero
+        pos = x > 0
+        xx = np.where(pos, x, 1.0)
+        return np.where(pos, -(1.0 + (np.log(xx) - self.mu) / (self.sigma * self.sigma)) / xx, np.nan)
+
     def _cdf(self, x):
         return ndtr((np.log(x) - self.mu) / self.sigma)
 

@@ -31,6 +31,9 @@ class LogUniform(Prior):
     def _logpdf(self, x):
         return -np.log(x) - np.log(self._lnr)
 
+    def _dlogpdf(self, x):
+        return -1.0 / x
+
     def _cdf(self, x):
         return (np.log(x) - self._lnlo) / self._lnr
 

@@ -36,6 +36,9 @@ class Normal(Prior):
         z = (x - self.mu) / self.sigma
         return -0.5 * z * z - np.log(self.sigma) - _LN_SQRT_2PI
 
+    def _dlogpdf(self, x):
+        return -(x - self.mu) / (self.sigma * self.sigma)
+
     def _cdf(self, x):
         return ndtr((x - self.mu) / self.sigma)
 

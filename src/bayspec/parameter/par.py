@@ -194,6 +194,15 @@ class Par:
         x = np.asarray(x, dtype=float)
         return np.where((x >= lo) & (x <= hi), lp, -np.inf)[()]
 
+    def dlogprior(self, x=None):
+        """``prior.dlogpdf`` at ``x`` (default: the current value), ``d ln p / dx`` in
+        1 / (units of the parameter); ``nan`` outside the bounds (zero prior density)."""
+        x = self.value if x is None else x
+        d = self._prior.dlogpdf(x)
+        lo, hi = self._bounds
+        x = np.asarray(x, dtype=float)
+        return np.where((x >= lo) & (x <= hi), d, np.nan)[()]
+
     # -- state flags ------------------------------------------------------------------------
     @property
     def linked(self) -> bool:

@@ -1,9 +1,9 @@
 """The ``Prior`` base class shared by every prior distribution.
 
 A prior is a one-dimensional probability density over a parameter value. Every prior gives a
-vectorised ``logpdf`` (``-inf`` outside its support), a ``cdf``, the unit-cube transform
-``ppf`` (the inverse of ``cdf``; what nested samplers need), ``support``, ``mean`` and
-``sample``.
+vectorised ``logpdf`` (``-inf`` outside its support) and its derivative ``dlogpdf`` (what
+gradient samplers such as NUTS need), a ``cdf``, the unit-cube transform ``ppf`` (the
+inverse of ``cdf``; what nested samplers need), ``support``, ``mean`` and ``sample``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def _check_finite(name: str, **vals) -> None:
 
 
 class Prior:
-    """Base class of the priors; subclasses implement ``_logpdf``, ``_cdf`` and ``_ppf``.
+    """Base class of the priors; subclasses implement ``_logpdf``, ``_dlogpdf``, ``_cdf`` and
+    ``_ppf``.
 
     Attributes
     ----------
@@ -56,6 +57,19 @@ class Prior:
         inside = (x >= self._lo) & (x <= self._hi)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.where(inside, self._logpdf(np.where(inside, x, self._inner())), -np.inf)
+        return _out(out)
+
+    def dlogpdf(self, x):
+        """Derivative ``d ln p / dx`` at ``x`` (any shape), in 1 / (units of x).
+
+        Inside the closed support it is the derivative of the density's formula (at a finite
+        end of the support, the one-sided derivative from inside); where the density is zero
+        (outside the support, or where ``logpdf`` is ``-inf``) it is ``nan``.
+        """
+        x = np.asarray(x, dtype=float)
+        inside = (x >= self._lo) & (x <= self._hi)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.where(inside, self._dlogpdf(np.where(inside, x, self._inner())), np.nan)
         return _out(out)
 
     def pdf(self, x):

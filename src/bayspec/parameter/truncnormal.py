@@ -53,6 +53,10 @@ class TruncatedNormal(Prior):
         z = (x - self.mu) / self.sigma
         return -0.5 * z * z - np.log(self.sigma) - _LN_SQRT_2PI - self._logz
 
+    def _dlogpdf(self, x):
+        # the normalisation is constant: the derivative is the parent normal's
+        return -(x - self.mu) / (self.sigma * self.sigma)
+
     def _std(self, x):
         z = (x - self.mu) / self.sigma
         return -z if self._flip else z

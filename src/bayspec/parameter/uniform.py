@@ -30,6 +30,9 @@ class Uniform(Prior):
     def _logpdf(self, x):
         return np.full_like(x, -self._logw)
 
+    def _dlogpdf(self, x):
+        return np.zeros_like(x)
+
     def _cdf(self, x):
         return (x - self._lo) / (self._hi - self._lo)
 
