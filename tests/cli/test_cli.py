@@ -27,7 +27,7 @@ def _config(**over):
                    "notc": [250, 38000], "stat": "pgstat"},
         },
         "model": "cpl",
-        "params": {"cpl.K": 0.5, "cpl.Ep": {"value": 500, "prior": ["loguniform", 10, 1e4]}},
+        "params": {"cpl.K": 0.0126, "cpl.Ep": {"value": 500, "prior": ["loguniform", 10, 1e4]}},
         "method": "mle",
         "plots": ["fit", "spectrum"],
         "fluxes": [[10, 1000]],

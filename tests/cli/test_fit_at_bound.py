@@ -17,7 +17,7 @@ def _config(tmp_path, ep_prior):
     cfg = {"units": {"n6": {"src": n6["src"], "bkg": n6["bkg"], "rsp": n6["rsp"],
                             "notc": [[8, 900]], "stat": "pgstat"}},
            "model": "cpl",
-           "params": {"cpl.K": 0.5, "cpl.Ep": {"value": 50, "prior": ep_prior}},
+           "params": {"cpl.K": 0.0126, "cpl.Ep": {"value": 50, "prior": ep_prior}},
            "method": "mle", "plots": ["fit"], "fluxes": [[10, 1000]]}
     p = tmp_path / "fit.yaml"
     p.write_text(yaml.safe_dump(cfg))

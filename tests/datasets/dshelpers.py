@@ -22,7 +22,7 @@ def gbm_unit(bundled, stat="pgstat"):
 
 def cpl_model():
     m = CutoffPowerLaw()
-    m["K"].value = 0.3
+    m["K"].value = 0.3 * 100.0**-0.8  # 0.3 at 1 keV, at cpl's 100 keV pivot
     m["alpha"].value = -0.8
     m["Ep"].value = 600.0
     return m

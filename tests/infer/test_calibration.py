@@ -16,7 +16,7 @@ from bayspec.examples import grb090217a
 from bayspec.infer import Likelihood, fit_mle
 from bayspec.model import cpl
 
-TRUTH = {"cpl.K": 0.8, "cpl.alpha": -0.8, "cpl.Ep": 250.0}
+TRUTH = {"cpl.K": 0.8 * 100.0**-0.8, "cpl.alpha": -0.8, "cpl.Ep": 250.0}  # K at the 100 keV pivot
 NSIM = 300
 
 

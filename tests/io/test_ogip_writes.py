@@ -21,7 +21,7 @@ GBM_NOTC = [[9.0, 31.0], [38.8, 954.0]]
 
 def _cpl():
     m = CutoffPowerLaw()
-    m["K"].value = 0.3
+    m["K"].value = 0.3 * 100.0**-0.8  # 0.3 at 1 keV, at the 100 keV pivot
     m["alpha"].value = -0.8
     m["Ep"].value = 600.0
     return m

@@ -28,8 +28,8 @@ def f_pl(E, K, a, E0=1.0):
     return K * (E / E0) ** a
 
 
-def f_cpl(E, K, a, Ep):
-    return K * E**a * np.exp(-(2 + a) * E / Ep)
+def f_cpl(E, K, a, Ep, E0=100.0):
+    return K * (E / E0) ** a * np.exp(-(2 + a) * E / Ep)
 
 
 def f_band(E, K, a, b, Ep):
@@ -157,6 +157,18 @@ def test_band_continuity_and_limits():
         assert np.all(np.isfinite(band(**kw)(np.geomspace(1, 1e5, 50))))
 
 
+def test_cpl_pivot_defaults_to_100_kev_and_is_a_setting():
+    """Gruber et al. 2014: K at 100 keV; another pivot rescales K by (E0'/E0)^alpha only."""
+    assert cpl().settings["E0"] == 100.0
+    assert cpl(K=0.02, alpha=-0.8)(100.0) == pytest.approx(0.02 * np.exp(-1.2 * 100 / 300.0), rel=1e-14)
+    one = cpl(K=0.02 * 100.0**0.8, alpha=-0.8, E0=1.0)  # K_1keV = K_100keV 100^-alpha
+    E = np.geomspace(8, 4e4, 50)
+    np.testing.assert_allclose(one(E), cpl(K=0.02, alpha=-0.8)(E), rtol=1e-12)
+    m = cpl()
+    m.settings["E0"] = 1.0
+    np.testing.assert_allclose(m(E), f_cpl(E, 0.01, -1.0, 300.0, E0=1.0), rtol=1e-12)
+
+
 def test_cpl_peak_and_sbpl_asymptotes():
     E = np.geomspace(10, 10000, 20001)
     assert E[np.argmax(E**2 * cpl(alpha=-0.5, Ep=250.0)(E))] == pytest.approx(250.0, rel=1e-3)
@@ -177,10 +189,10 @@ def test_multiplicative_formulas():
 def test_zshift_and_model_redshift():
     z = 1.5
     inner = lambda E: f_cpl(E * (1 + z), 1.0, -0.7, 400.0)  # noqa: E731
-    m = zshift(cpl(alpha=-0.7, Ep=400.0))
+    m = zshift(cpl(K=1.0, alpha=-0.7, Ep=400.0))
     m["zshift.z"].value = z
     np.testing.assert_allclose(m.integrate(QBIN)[0], _quad_bins(inner, QBIN), rtol=1e-6)
-    c = cpl(alpha=-0.7, Ep=400.0)
+    c = cpl(K=1.0, alpha=-0.7, Ep=400.0)
     c.redshift.value = z
     np.testing.assert_allclose(c.integrate(QBIN)[0], _quad_bins(inner, QBIN), rtol=1e-6)
     # exact path stays exact

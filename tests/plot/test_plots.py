@@ -23,7 +23,7 @@ def fitted():
                               name=det))
     data = Data(units)
     model = parse_model("cpl")
-    model["cpl.K"].value, model["cpl.alpha"].value, model["cpl.Ep"].value = 0.8, -0.8, 570.0
+    model["cpl.K"].value, model["cpl.alpha"].value, model["cpl.Ep"].value = 0.8 * 100.0**-0.8, -0.8, 570.0
     data.fit_with = model
     return data
 

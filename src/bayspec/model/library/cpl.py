@@ -27,16 +27,20 @@ class CutoffPowerLaw(Additive):
 
     Settings
     --------
-    E0 : pivot energy, keV (default 1).
+    E0 : pivot energy, keV (default 100, the GBM catalogue convention: Gruber et al. 2014,
+        ApJS 211, 12). With a 1 keV pivot K and alpha are almost degenerate (correlation
+        ≈ −0.99 on GRB 090217A); at 100 keV, inside the band the data cover, they are
+        nearly independent. ``cpl(E0=1)`` or ``model.settings["E0"] = 1`` restores the
+        XSPEC-like pivot; K then changes by the factor (E0_new / E0_old)^alpha.
     """
 
     default_name = "cpl"
     parameters = (
-        ParSpec("K", 1.0, LogUniform(1e-10, 1e10), "ph cm^-2 s^-1 keV^-1", r"$K$"),
+        ParSpec("K", 0.01, LogUniform(1e-10, 1e10), "ph cm^-2 s^-1 keV^-1", r"$K$"),
         ParSpec("alpha", -1.0, Uniform(-2.0, 2.0), "", r"$\alpha$"),
         ParSpec("Ep", 300.0, LogUniform(1.0, 1e5), "keV", r"$E_\mathrm{p}$"),
     )
-    default_settings = {"E0": 1.0}
+    default_settings = {"E0": 100.0}
 
     def evaluate(self, E, K, alpha, Ep):
         L = _log_of(self, E, self.settings["E0"])
