@@ -97,7 +97,8 @@ def test_collection_selection_and_io(tmp_path, check_png):
         col.write(tmp_path / name)
         back = FluxPointsCollection.read(tmp_path / name)
         for c in col.table.colnames:
-            assert np.array_equal(np.asarray(back.table[c]), np.asarray(col.table[c])), c
+            assert np.array_equal(np.asarray(back.table[c]), np.asarray(col.table[c]),
+                                  equal_nan=True), c
     check_png(col.plot_lightcurve(), "lc.png")
     check_png(col.plot_sed(sed_type="flux"), "sed.png")
     check_png(fp.plot(sed_type="likelihood"), "norm.png")

@@ -2,8 +2,11 @@
 
 Each row is one (energy bin, time interval) with ``e_min, e_max, e_ref, t_min, t_max`` and
 the likelihood-SED columns of `FluxResult`. Selections return `FluxPoints` (an SED at one
-time) or a one-energy-bin collection (a light curve). IO uses the GADF flux-points layout
-(HDU ``LIGHTCURVE``), times in seconds relative to the meta ``TREF`` (MET s) if present.
+time) or a one-energy-bin collection (a light curve). Times are seconds relative to the
+meta ``TREF`` (MET s, the trigger). Files hold the GADF light-curve layout (HDU
+``FLUXPOINTS``, one row per time bin, ``time_min``/``time_max`` in MJD from the source's
+time reference, see `bayspec.estimators._io`); `set_time_reference` takes that reference
+from a PHA-II header (TRIGTIME, MJDREFI/MJDREFF, TIMESYS).
 """
 
 from __future__ import annotations
@@ -16,13 +19,43 @@ from . import _plot
 from .flux_points import FluxPoints
 from .flux_result import FluxResult, energy_quantity
 
-__all__ = ["FluxPointsCollection"]
+__all__ = ["FluxPointsCollection", "time_reference"]
+
+
+def time_reference(header, t0=None):
+    """Meta keys of a light curve's absolute time reference from a PHA-II ``header``.
+
+    Parameters
+    ----------
+    header : mapping (astropy Header or dict)
+        With MJDREFI/MJDREFF (or MJDREF), TIMESYS, TRIGTIME (MET s) when present.
+    t0 : float, optional
+        Reference of the relative times (MET s); default TRIGTIME, else 0.
+
+    Returns
+    -------
+    dict
+        ``TREF`` (MET s of relative time 0), ``TRIGTIME``, ``MET_MJDI``/``MET_MJDF`` (MJD
+        of MET 0, the mission's MJDREFI/MJDREFF) and ``TIMESYS``.
+    """
+    get = header.get
+    trig = get("TRIGTIME")
+    tref = float(t0 if t0 is not None else (trig if trig is not None else 0.0))
+    if get("MJDREFI") is not None:
+        mi, mf = int(get("MJDREFI")), float(get("MJDREFF", 0.0) or 0.0)
+    else:
+        mjd = float(get("MJDREF", 0.0) or 0.0)
+        mi, mf = int(np.floor(mjd)), mjd - np.floor(mjd)
+    out = {"TREF": tref, "MET_MJDI": mi, "MET_MJDF": mf,
+           "TIMESYS": str(get("TIMESYS", "TT")).strip() or "TT"}
+    if trig is not None:
+        out["TRIGTIME"] = float(trig)
+    return out
 
 
 class FluxPointsCollection(FluxResult):
     """Flux estimates over energy and time (see `FluxResult` for the columns)."""
 
-    _extname = "LIGHTCURVE"
 
     def __init__(self, table, reference_model=None, ts_threshold_ul=4.0):
         super().__init__(table, reference_model=reference_model, ts_threshold_ul=ts_threshold_ul)
@@ -45,6 +78,12 @@ class FluxPointsCollection(FluxResult):
         ref = items[0][2].reference_model if items else None
         thr = items[0][2].ts_threshold_ul if items else 4.0
         return cls(table, reference_model=ref, ts_threshold_ul=thr)
+
+    def set_time_reference(self, header, t0=None):
+        """Attach the absolute time reference of ``header`` (see `time_reference`); the
+        relative times stay as they are. Returns ``self``."""
+        self.table.meta.update(time_reference(header, t0=t0))
+        return self
 
     # ------------------------------------------------------------------ selections
     @property

@@ -26,7 +26,6 @@ class FluxPoints(FluxResult):
     >>> fp.plot(sed_type="e2dnde"); fp.write("sed.fits")                            # doctest: +SKIP
     """
 
-    _extname = "FLUX_POINTS"
 
     def plot(self, sed_type="e2dnde", ax=None, energy_unit=None, **kwargs):
         """Draw the points: error bars, upper limits (``ts < ts_threshold_ul``) as arrows.

@@ -34,6 +34,9 @@ __all__ = ["FluxResult", "reference_fluxes", "SED_TYPES", "energy_quantity"]
 SED_TYPES = ("likelihood", "dnde", "e2dnde", "flux", "eflux")
 NORM_COLS = ("norm", "norm_err", "norm_errp", "norm_errn", "norm_ul")
 REF_COLS = ("ref_dnde", "ref_flux", "ref_eflux")
+#: Per-bin statistics (GADF): TS, signed sqrt(TS), the statistic at the best norm and at
+#: norm = 0, observed counts, total predicted counts and predicted signal counts.
+STAT_COLS = ("ts", "sqrt_ts", "stat", "stat_null", "npred", "npred_excess", "counts")
 UNITS = {
     "dnde": u.Unit("cm-2 s-1 keV-1"),
     "e2dnde": u.Unit("erg cm-2 s-1"),
@@ -86,7 +89,10 @@ class FluxResult:
     ----------
     table : astropy.table.Table
         Columns ``e_min, e_max, e_ref`` (energy units), optionally ``t_min, t_max`` (s),
-        ``norm, norm_err, norm_errp, norm_errn, norm_ul, ts, sqrt_ts, npred, counts``,
+        ``norm, norm_err, norm_errp, norm_errn, norm_ul`` (``norm_err`` from the curvature
+        of the profile, ``norm_errp``/``norm_errn`` from Δstat = n_sigma²), ``ts``,
+        ``sqrt_ts`` (signed), ``stat``, ``stat_null``, ``counts``, ``npred`` (total
+        predicted counts: signal + background), ``npred_excess`` (predicted signal),
         ``ref_dnde, ref_flux, ref_eflux`` and optionally ``norm_scan, stat_scan``
         (``(nrow, nscan)``). Meta ``SED_TYPE = "likelihood"``.
     reference_model : bayspec Model, optional
@@ -101,7 +107,7 @@ class FluxResult:
     """
 
     #: EXTNAME of the table HDU when written to FITS (subclasses name their layout).
-    _extname = "FLUX_POINTS"
+    _extname = _io.EXTNAME
 
     def __init__(self, table, reference_model=None, ts_threshold_ul=4.0):
         missing = [c for c in ("e_min", "e_max", "e_ref", "norm") + REF_COLS if c not in table.colnames]
@@ -136,7 +142,7 @@ class FluxResult:
         if t_min is not None:
             t["t_min"] = u.Quantity(t_min, "s")
             t["t_max"] = u.Quantity(t_max, "s")
-        for c in NORM_COLS + ("ts", "sqrt_ts", "npred", "counts"):
+        for c in NORM_COLS + STAT_COLS:
             t[c] = np.array([float(r.get(c, np.nan)) for r in rows], dtype=float)
         ref = reference_fluxes(reference_model, e_min.to_value("keV"), e_max.to_value("keV"),
                                e_ref.to_value("keV"))
@@ -159,6 +165,8 @@ class FluxResult:
         """
         sed = str(table.meta.get("SED_TYPE", "likelihood")).lower()
         if sed == "likelihood":
+            if "is_ul" in table.colnames:
+                table.remove_column("is_ul")
             return cls(table, reference_model=reference_model, **kw)
         if sed not in SED_TYPES:
             raise ValueError(f"unknown SED_TYPE {sed!r}; known: {SED_TYPES}")
@@ -189,7 +197,7 @@ class FluxResult:
                 t[c] = q.value / refv
             else:
                 t[c] = np.full(len(t), np.nan)
-        for c in ("ts", "sqrt_ts", "npred", "counts", "norm_scan", "stat_scan"):
+        for c in STAT_COLS + ("norm_scan", "stat_scan"):
             if c in table.colnames:
                 t[c] = table[c]
         for c in REF_COLS:
@@ -279,14 +287,16 @@ class FluxResult:
         astropy.table.Table
             ``e_ref, e_min, e_max`` [, ``t_min, t_max``], the SED columns
             (``<type>, <type>_err, <type>_errp, <type>_errn, <type>_ul``), ``ts, sqrt_ts,
-            npred, counts, is_ul``; ``likelihood`` adds ``ref_*`` and the scans.
-            Meta ``SED_TYPE``.
+            stat, stat_null, counts, npred, npred_excess, is_ul``; ``likelihood`` adds
+            ``ref_*`` and the scans. Meta ``SED_TYPE``. The flat layout (1-D counts); the
+            files hold the GADF layout (`bayspec.estimators._io.to_gadf`).
         """
         if sed_type not in SED_TYPES:
             raise ValueError(f"sed_type must be one of {SED_TYPES}, got {sed_type!r}")
         src = self.table
         if sed_type == "likelihood" and energy_unit is None:
             out = src.copy()
+            out["is_ul"] = self.is_ul
             out.meta["SED_TYPE"] = "likelihood"
             return out
         out = Table(meta=dict(src.meta))
@@ -303,10 +313,10 @@ class FluxResult:
         else:
             for s in _SUFFIX:
                 out[sed_type + s] = self.sed_quantity(sed_type, s)
-            for c in ("ts", "sqrt_ts", "npred", "counts"):
+            for c in STAT_COLS:
                 if c in src.colnames:
                     out[c] = src[c]
-            out["is_ul"] = self.is_ul
+        out["is_ul"] = self.is_ul
         out.meta["SED_TYPE"] = sed_type
         return out
 
@@ -317,19 +327,24 @@ class FluxResult:
     def write(self, path, sed_type="likelihood", overwrite=False, format=None):
         """Write in the GADF flux-points layout (FITS or ECSV by suffix), atomically.
 
-        Time columns, when present, are kept (light curves).
+        FITS HDU ``FLUXPOINTS``; header ``SED_TYPE``, ``UL_CONF``; ``counts``, ``npred``,
+        ``npred_excess`` shaped ``(n_energy, n_dataset)``. A result with times is written
+        as a GADF light curve (one row per time bin, see `bayspec.estimators._io`).
+        gammapy reads both with ``FluxPoints.read(path, sed_type=...)``.
 
         ``sed_type="likelihood"`` (default) keeps everything (norms, references, scans) and
         round-trips exactly through :meth:`read`.
         """
         table = self.to_table(sed_type)
         table.meta["TS_UL"] = self.ts_threshold_ul
-        _io.write_table(table, path, overwrite=overwrite, format=format, extname=self._extname)
+        _io.write_table(_io.to_gadf(table), path, overwrite=overwrite, format=format,
+                        extname=self._extname)
 
     @classmethod
     def read(cls, path, reference_model=None, format=None):
-        """Read a flux-points file (any GADF SED type; see `FluxResult.from_table`)."""
-        table = _io.read_table(path, format=format)
+        """Read a flux-points file (any GADF SED type, SED or light-curve layout; see
+        `FluxResult.from_table`)."""
+        table = _io.from_gadf(_io.read_table(path, format=format))
         ts_ul = float(table.meta.pop("TS_UL", 4.0))
         return cls.from_table(table, reference_model=reference_model, ts_threshold_ul=ts_ul)
 
