@@ -149,6 +149,61 @@ class Model:
             return False
         return True
 
+    # ---------------------------------------------------------------- settings
+    @property
+    def all_settings(self) -> dict:
+        """Every setting of the expression: ``{"cpl.E0": 100.0, ..., "quad_order": 4}``.
+
+        Component settings are prefixed with the component's unique name; the model's own
+        integration settings (``DEFAULT_SETTINGS``) are unprefixed.
+        """
+        out = {}
+        for name, c in self.components.items():
+            for k, v in c.settings.items():
+                if k not in DEFAULT_SETTINGS:
+                    out[f"{name}.{k}"] = v
+        out.update({k: self.settings[k] for k in DEFAULT_SETTINGS})
+        return out
+
+    def set_settings(self, mapping=None, **kw) -> "Model":
+        """Set settings by name: ``model.set_settings({"cpl.E0": 100, "quad_order": 8})``.
+
+        Keys are ``"component.setting"`` (``cpl.E0``, ``cflux.Emin``, ``tbabs.abund``), a
+        setting name unique among the components (``E0`` when one component has it), or an
+        integration setting of the whole model (``integration``, ``quad_method``,
+        ``quad_order``). Numeric values (also numeric strings such as ``"1e2"``) become
+        floats (``quad_order`` an int); other strings are kept (``abund``).
+
+        Raises
+        ------
+        ModelError
+            Unknown or ambiguous name (listing the known ones), non-numeric value for a
+            numeric setting.
+        """
+        items = dict(mapping or {})
+        items.update(kw)
+        comps = self.components
+        known = self.all_settings
+        for key, value in items.items():
+            if not isinstance(key, str):
+                raise ModelError(f"setting names are strings, got {key!r}")
+            if key in DEFAULT_SETTINGS:
+                target, name = self, key
+            elif "." in key:
+                cname, name = key.rsplit(".", 1)
+                target = comps.get(cname) if cname in comps else None
+                if target is None or name not in target.settings or name in DEFAULT_SETTINGS:
+                    raise ModelError(f"no setting {key!r}; known: {', '.join(known)}", key=key)
+            else:
+                hits = [k for k in known if k.split(".")[-1] == key and "." in k]
+                if len(hits) != 1:
+                    what = "ambiguous; use one of " + ", ".join(hits) if hits else "unknown; known: " + ", ".join(known)
+                    raise ModelError(f"setting {key!r} is {what}", key=key)
+                cname, name = hits[0].rsplit(".", 1)
+                target = comps[cname]
+            target.settings[name] = _setting_value(key, name, target.settings.get(name), value)
+        return self
+
     # ---------------------------------------------------------------- parameter values
     def resolve(self, pvals=None) -> dict:
         """Complete ``pvals`` with the values of linked parameters.
@@ -319,6 +374,24 @@ class Model:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.expr!r} ({self.kind})>"
+
+
+def _setting_value(key, name, old, value):
+    """Coerce a new setting value to the kind of the old one (numbers stay numbers)."""
+    if name == "quad_order":
+        try:
+            return int(float(value))
+        except (TypeError, ValueError):
+            raise ModelError(f"{key} must be an integer, got {value!r}", key=key) from None
+    if isinstance(old, (int, float)) and not isinstance(old, bool):
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ModelError(f"{key} must be a number, got {value!r}", key=key) from None
+        if not np.isfinite(v):
+            raise ModelError(f"{key} must be finite, got {value!r}", key=key)
+        return v
+    return value
 
 
 def _as_batch(v, pvals, m: int) -> np.ndarray:
