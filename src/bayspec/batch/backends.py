@@ -17,7 +17,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ..errors import ConfigError
-from .._blas import single_thread_for_children
+from .._threads import single_thread_for_children
 from .._optional import require
 
 __all__ = ["InlineBackend", "LocalBackend", "DaskBackend", "make_backend", "cpu_count"]

@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._threads import limit_blas_threads
 from ..errors import ConfigError
 
 __all__ = ["Task", "tasks_from_store", "tasks_from_files", "chunked", "run_chunk"]
@@ -282,12 +283,17 @@ def run_chunk(template: dict, tasks: list) -> list[dict]:
         ``message``, ``extra``). A spectrum that cannot be read or fitted gives a
         ``"failed"`` record with the error message; it never raises.
     """
+    from .template import Template
+
+    with limit_blas_threads():  # one limit for the chunk (the fits inside keep it)
+        return _run_chunk(Template.from_dict(template), tasks)
+
+
+def _run_chunk(tpl, tasks):
     import warnings
 
     from ..store import Store
-    from .template import Template
 
-    tpl = Template.from_dict(template)
     out = []
     stores = {}
     try:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from .._blas import default_single_thread
+from .._threads import default_single_thread
 from ..errors import BayspecError, FitError
 
 __all__ = ["main", "build_parser", "run_fit", "run_demo", "EXIT_OK", "EXIT_FIT_FAILED",

@@ -20,6 +20,7 @@ import numpy as np
 from ..constants import ONE_SIGMA
 
 from .._superdict import SuperDict
+from .._threads import blas_limited
 from ..errors import FitError, ModelError, ParameterError
 from ..parameter import Par
 from ._params import ParameterSpace
@@ -252,11 +253,13 @@ class Infer:
         return self._need_result().upper_limit(name, cl)
 
     # ------------------------------------------------------------------ sampling
+    @blas_limited
     def sample(self, method="emcee", *, seed=None, progress=False, **kw):
         """Sample the posterior with ``bayspec.infer.samplers.run_sampler``.
 
         Starts at the maximum-likelihood fit (fitting first if needed) with the HESSE errors
-        as scales. Every free parameter needs a proper prior.
+        as scales. Every free parameter needs a proper prior. Like `fit`, runs with BLAS
+        limited to ``BAYSPEC_BLAS_THREADS`` threads (default 1; see `bayspec._threads`).
         """
         try:
             from .samplers import run_sampler

@@ -30,6 +30,7 @@ import warnings
 
 import numpy as np
 
+from .._threads import blas_limited
 from ..errors import FitError
 from ._transform import Coordinates
 
@@ -389,11 +390,13 @@ class FitProblem:
         return out
 
     # ------------------------------------------------------------------ the fit
+    @blas_limited
     def fit(self, start=None, *, n_starts=0, seed=0, strategy=1, minos=False, tol=1e-3,
             hesse=True, raise_on_failure=True, batched_grad=False, exact_grad=True):
         """Minimise the statistic; return a `FitResult` and leave the best fit in the Pars.
 
-        Parameters are those of `fit_mle`.
+        Parameters are those of `fit_mle`. Runs with BLAS limited to the user's number of
+        threads (`bayspec._threads`: ``BAYSPEC_BLAS_THREADS``, default 1).
         """
         from .result import FitResult
 
