@@ -93,6 +93,17 @@ def test_extracted_ogip_files_give_the_same_statistic(n3, n3_bkg, tmp_path):
     h = fits.getheader(paths["bak"], "SPECTRUM")
     assert h["HDUCLAS2"] == "BKG" and h["HDUCLAS3"] == "RATE" and h["POISSERR"] is False
     assert "STAT_ERR" in fits.getdata(paths["bak"], "SPECTRUM").names
+    # the mandatory keywords of an OGIP PHA file (OGIP/92-007 section 3.1.1)
+    required = ("TELESCOP", "INSTRUME", "FILTER", "EXPOSURE", "AREASCAL", "BACKSCAL",
+                "CORRSCAL", "BACKFILE", "CORRFILE", "RESPFILE", "ANCRFILE", "HDUCLASS",
+                "HDUCLAS1", "HDUVERS", "POISSERR", "CHANTYPE", "DETCHANS")
+    for key in ("pha", "bak"):
+        h = fits.getheader(paths[key], "SPECTRUM")
+        assert [k for k in required if k not in h] == [], key
+    src = fits.getheader(paths["pha"], "SPECTRUM")
+    assert src["BACKFILE"] == paths["bak"].name and src["RESPFILE"] == paths["rsp"].name
+    rh = fits.getheader(paths["rsp"], 1)
+    assert rh["HDUCLAS1"] == "RESPONSE" and rh["TSTART"] == pytest.approx(n3.t0)
 
 
 def test_binned_history_gives_the_same_chain():

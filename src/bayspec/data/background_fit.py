@@ -112,45 +112,67 @@ class _Dense:
 
 class _Sparse:
     """Unbinned terms: per-event design ``D (nev, K)``, channel ``ch (nev,)``, exposure
-    integrals ``E (K,)``; the first ``A.shape[0]`` polynomial terms are used."""
+    integrals ``E (K,)``; the first ``A.shape[0]`` polynomial terms are used.
+
+    Events are sorted by channel once, so every per-channel sum is one `np.add.reduceat`
+    over all channels at once.
+    """
 
     def __init__(self, D, ch, nchan, E):
-        self.D, self.ch, self.C, self.E = D, ch, nchan, E
+        order = np.argsort(ch, kind="stable")
+        self.D, ch = D[order], ch[order]
+        self.C, self.E = nchan, E
+        self.present, self.starts, n = np.unique(ch, return_index=True, return_counts=True)
+        self.n = n
+        self.nev = ch.size
+
+    def _per_channel(self, x):
+        """Sums of ``x`` (nev, ...) per channel → (C, ...) (zero for absent channels)."""
+        out = np.zeros((self.C,) + x.shape[1:])
+        if self.nev:
+            out[self.present] = np.add.reduceat(x, self.starts, axis=0)
+        return out
 
     def _mu(self, A):
         K = A.shape[0]
-        return np.einsum("jk,kj->j", self.D[:, :K], A[:, self.ch])
+        rep = np.repeat(A.T[self.present], self.n, axis=0)
+        return np.einsum("jk,jk->j", self.D[:, :K], rep)
 
     def loglike(self, A):
         mu = self._mu(A)
+        pos = mu > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            lm = np.log(np.where(mu > 0, mu, 1.0))
-        s = np.bincount(self.ch, lm, minlength=self.C)
-        bad = np.bincount(self.ch, mu <= 0, minlength=self.C) > 0
-        return np.where(bad, -np.inf, s - self.E[: A.shape[0]] @ A)
+            lm = np.log(np.where(pos, mu, 1.0))
+        s = self._per_channel(np.column_stack([lm, ~pos]))
+        return np.where(s[:, 1] > 0, -np.inf, s[:, 0] - self.E[: A.shape[0]] @ A)
 
     def grad_info(self, A):
         K = A.shape[0]
-        inv = 1.0 / self._mu(A)
-        g = np.empty((K, self.C))
+        W = self.D[:, :K] / self._mu(A)[:, None]
+        iu, ju = np.triu_indices(K)
+        sums = self._per_channel(np.concatenate([W, W[:, iu] * W[:, ju]], axis=1))
         H = np.empty((self.C, K, K))
-        for k in range(K):  # loop over polynomial terms (<= 5), not channels
-            dk = self.D[:, k] * inv
-            g[k] = np.bincount(self.ch, dk, minlength=self.C) - self.E[k]
-            for m in range(k, K):
-                h = np.bincount(self.ch, dk * self.D[:, m] * inv, minlength=self.C)
-                H[:, k, m] = H[:, m, k] = h
-        return g, H
+        H[:, iu, ju] = sums[:, K:]
+        H[:, ju, iu] = sums[:, K:]
+        return sums[:, :K].T - self.E[:K, None], H
 
     def totals(self):
-        return np.bincount(self.ch, minlength=self.C).astype(np.float64)
+        out = np.zeros(self.C)
+        out[self.present] = self.n
+        return out
 
 
-def _newton(terms, A, active, maxiter=100, tol=1e-9):
-    """Maximise ``terms.loglike`` over ``A (K, C)`` for the ``active`` channels."""
+def _newton(terms, A, active, maxiter=100, tol=1e-7):
+    """Maximise ``terms.loglike`` over ``A (K, C)`` for the ``active`` channels.
+
+    Stops when no channel gains more than ``tol`` in log-likelihood; the information
+    returned is that of the last Newton step (its change over the final tiny step is
+    negligible for the covariance).
+    """
     ll = terms.loglike(A)
     K = A.shape[0]
     ridge = 1e-12 * np.eye(K)
+    H = None
     for _ in range(maxiter):
         g, H = terms.grad_info(A)
         scale = np.maximum(np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1), 1e-300)
@@ -173,7 +195,6 @@ def _newton(terms, A, active, maxiter=100, tol=1e-9):
         A, ll = new_A, new_ll
         if gain < tol:
             break
-    _, H = terms.grad_info(A)
     return A, ll, H
 
 
