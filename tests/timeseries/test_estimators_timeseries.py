@@ -19,3 +19,21 @@ def test_fit_time_resolved_on_events(n3, n3_bkg):
     again = fit_time_resolved(n3, [[0.0, 5.0]], model="cpl", background=OFF,
                               notc=[8.0, 900.0])
     assert again["cpl.Ep"][0] == pytest.approx(res["cpl.Ep"][0], rel=1e-6)
+
+
+def test_spectrum_series_to_timeseries_same_rows_same_matrix():
+    from tshelpers import BUNDLED
+
+    from bayspec.estimators import SpectrumSeries
+
+    ss = SpectrumSeries(str(BUNDLED / "glg_cspec_n3_bn080916009_v01.pha"),
+                        str(BUNDLED / "glg_cspec_n3_bn080916009_v00.rsp2"),
+                        bkg_interval=(-300.0, -10.0), notc=[8.0, 900.0], name="n3")
+    ts = ss.timeseries()
+    assert ts.t0 == ss.t0 and ts.kind == "binned"
+    bf = ts.fit_background([[-300.0, -10.0], [150.0, 600.0]])
+    a, b = ss.unit(40.0, 55.0), ts.unit(40.0, 55.0, bf, notc=[8.0, 900.0])
+    np.testing.assert_array_equal(a.src_counts, b.src_counts)
+    assert a.src_ins.exposure == b.src_ins.exposure
+    # one RSP2 rule: the same weighted matrix by both routes
+    np.testing.assert_array_equal(a.rsp_ins.drm, b.rsp_ins.drm)

@@ -13,7 +13,9 @@ pre-burst rows, ``(-300, -10)`` s) is summed into a Poisson background spectrum 
 summed exposure; with ``stat="wstat"`` the background efficiency is this exposure, so the
 statistic profiles a constant background rate over the off rows (Cash 1979; Wachter et
 al. 1979). Without ``bkg_interval`` the unit has no background (use ``cstat`` and a
-background model).
+background model). For a background that varies in time, `timeseries` gives the same rows
+as a `bayspec.data.timeseries.TimeSeries`, whose ``fit_background`` fits a polynomial per
+channel (errors from the fit covariance, ``pgstat``).
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ class SpectrumSeries:
         self.notc = notc
         self.name = name
         self._bkg = None
+
+    def timeseries(self):
+        """The same rows and matrices as a `bayspec.data.timeseries.TimeSeries` (same
+        ``t0``), for polynomial backgrounds fitted in time."""
+        from ..data.timeseries import TimeSeries
+
+        return TimeSeries.from_pha2(self.pha, rsp=self.matrices, t0=self.t0, name=self.name)
 
     # ------------------------------------------------------------------ rows
     @property
