@@ -58,6 +58,7 @@ class _UnitData:
         self.k = f.S.size
         self.weight = f.weight
         self.bkg_par = f.bkg_par
+        self._prepared = {}
 
     def take(self, rows):
         return _UnitData(self.fold, self.name, self.S[rows],
@@ -74,9 +75,12 @@ class _UnitData:
         B = None if self.B is None else self.B.ravel()
         bf = f.bkg_factor(vals)
         if np.ndim(bf) == 0:
-            tb = None if B is None else tile(np.asarray(f.tb, dtype=float) * bf)
-            g = self.func.prepare(S, B, tile(f.ts), tb if tb is not None else 1.0,
-                                  tile(f.sS), tile(f.sB))
+            g = self._prepared.get(float(bf))
+            if g is None:  # data-only terms, once per data sets and background factor
+                tb = None if B is None else tile(np.asarray(f.tb, dtype=float) * bf)
+                g = self.func.prepare(S, B, tile(f.ts), tb if tb is not None else 1.0,
+                                      tile(f.sS), tile(f.sB))
+                self._prepared = {float(bf): g}
             s = g(m.reshape(r, N * self.k))
         else:  # a free background factor: the efficiency ratio differs per row
             tb = np.broadcast_to(np.asarray(f.tb, dtype=float), (self.k,))[None, :] * bf  # (rN, k)
@@ -382,12 +386,15 @@ def _fd_hessian(fun, Y, h, lo, hi):
     return f0, g, H
 
 
-def _positive(H, floor):
-    """``H`` with eigenvalues raised to at least ``floor`` (batched), NaNs to identity."""
+def _positive(H):
+    """``H`` made positive definite (batched): eigenvalues replaced by their absolute values
+    (the saddle-free Newton choice), floored at ``1e-6`` of the largest; rows with NaNs
+    become the identity."""
     bad = ~np.all(np.isfinite(H), axis=(1, 2))
     H = np.where(bad[:, None, None], np.eye(H.shape[1]), H)
     w, V = np.linalg.eigh(0.5 * (H + np.swapaxes(H, 1, 2)))
-    w = np.maximum(w, floor)
+    w = np.abs(w)
+    w = np.maximum(w, np.maximum(1e-6 * w.max(axis=1, keepdims=True), 1e-300))
     return np.einsum("nij,nj,nkj->nik", V, w, V)
 
 
@@ -441,13 +448,23 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     h = 1e-3 * np.maximum(1.0, np.abs(Y[0])) if step is None else np.asarray(step, dtype=float)
     nfcn = 0
 
+    subsets = {}
+
     def fun(P, rows):
         """Statistic of fit-coordinate rows ``P (r, n, p)`` against data sets ``rows``."""
         nonlocal nfcn
         X = problem.coords.backward(P)
         r, n, _ = X.shape
         th = problem.full(X.reshape(r * n, p)).reshape(r, n, -1)
-        d = data if rows is None else data.take(rows)
+        if rows is None or rows.size == N:
+            d = data
+        else:  # the same active rows recur between convergences: keep their prepared terms
+            key = rows.tobytes()
+            d = subsets.get(key)
+            if d is None:
+                if len(subsets) > 3:
+                    subsets.clear()
+                d = subsets[key] = data.take(rows)
         nfcn += r * n
         out = d.stat(th)
         return np.where(np.isfinite(out), out, np.inf)
@@ -462,8 +479,9 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     F = fun(pts, None)
     f = F[0]
     g = ((F[1:p + 1] - F[p + 1:]) / np.where(den > 0, den, 1.0)).T
-    floor = 1e-8 * np.maximum(1.0, np.abs(np.diagonal(B, axis1=1, axis2=2)).max(axis=1))
-    B = _positive(B, floor[:, None])
+    B = _positive(B)
+    B0 = B.copy()
+    resets = np.zeros(N, dtype=int)
     edm = np.full(N, np.inf)
     done = np.zeros(N, dtype=bool)
     converged = np.zeros(N, dtype=bool)
@@ -521,8 +539,12 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
             if todo.size == 0:
                 break
             t[todo] *= 0.5
-        if todo.size:  # no decrease along the step: this set is at its (numerical) minimum
-            done[act[todo]] = True
+        if todo.size:  # no decrease along the step: restart from the initial curvature
+            rows = act[todo]
+            again = resets[rows] < 2
+            B[rows[again]] = B0[rows[again]]
+            resets[rows[again]] += 1
+            done[rows[~again]] = True  # twice already: at its (numerical) minimum
     X = np.clip(problem.coords.backward(Y), problem.bounds[:, 0], problem.bounds[:, 1])
     at_lim = (Y <= lo + 1e-9 * np.maximum(1.0, np.abs(lo))) | (Y >= hi - 1e-9 * np.maximum(1.0, np.abs(hi)))
     return BatchFit(X, problem.full(X), f.copy(), converged, at_lim, edm, it, nfcn,
