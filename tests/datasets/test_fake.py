@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from dshelpers import cpl_model, gbm_unit, synthetic_unit
 
+from bayspec.data.simulate import faked_copy
 from bayspec.datasets import fake_counts
 from bayspec.errors import ModelNotBoundError
 
@@ -31,11 +32,11 @@ def test_fake_counts_mean_matches_npred(gbm):
     assert np.all(np.abs(zb) < 4.0)
 
 
-def test_fake_returns_new_unit_and_keeps_original(gbm, bundled):
+def test_faked_copy_returns_new_unit_and_keeps_original(gbm, bundled):
     before = gbm.src_ins.counts.copy(), gbm.bkg_ins.counts.copy()
     src_file = bundled / "gbm_bn090217206" / "bn090217206_n6_srcspectra.pha"
     mtime = os.path.getmtime(src_file)
-    f = gbm.fake(random_state=5)
+    f = faked_copy(gbm, random_state=5)
     assert f is not gbm and f.src_ins is not gbm.src_ins
     np.testing.assert_array_equal(gbm.src_ins.counts, before[0])
     np.testing.assert_array_equal(gbm.bkg_ins.counts, before[1])
@@ -44,8 +45,8 @@ def test_fake_returns_new_unit_and_keeps_original(gbm, bundled):
     assert np.all(f.src_counts == np.round(f.src_counts))
     assert np.all(f.bkg_counts >= 0)
     # reproducible with a seed, different without
-    np.testing.assert_array_equal(gbm.fake(random_state=5).src_counts, f.src_counts)
-    assert not np.array_equal(gbm.fake(random_state=6).src_counts, f.src_counts)
+    np.testing.assert_array_equal(faked_copy(gbm, random_state=5).src_counts, f.src_counts)
+    assert not np.array_equal(faked_copy(gbm, random_state=6).src_counts, f.src_counts)
     # channels outside the noticed groups keep their observed counts
     out = ~gbm.grouping.channel_mask(gbm.src_ins.nchan)
     np.testing.assert_array_equal(f.src_ins.counts[out], before[0][out])
@@ -57,7 +58,7 @@ def test_fake_unit_mean_per_group(gbm):
     acc = np.zeros(gbm.npoint)
     rng = np.random.default_rng(1)
     for _ in range(n):
-        acc += gbm.fake(rng).src_counts
+        acc += faked_copy(gbm, rng).src_counts
     z = (acc / n - mu) / np.sqrt(mu / n)
     assert np.abs(z).max() < 4.0
 
@@ -75,7 +76,7 @@ def test_fake_grouped_poisson_background():
     s_acc, b_acc = np.zeros(u.npoint), np.zeros(u.npoint)
     rng = np.random.default_rng(3)
     for _ in range(n):
-        f = u.fake(rng)
+        f = faked_copy(u, rng)
         np.testing.assert_array_equal(f.grouping.starts, u.grouping.starts)
         s_acc += f.src_counts
         b_acc += f.bkg_counts
@@ -88,8 +89,12 @@ def test_data_fake(bundled):
 
     d = Data([("a", gbm_unit(bundled)), ("b", gbm_unit(bundled))])
     d.fit_with = cpl_model()
-    f = d.fake(0)
+    f = d.faked_copy(0)
     assert f.names == ["a", "b"]
     assert not np.array_equal(f["a"].src_counts, f["b"].src_counts)
+    np.testing.assert_array_equal(d["a"].src_counts, d["b"].src_counts)
     with pytest.raises(ModelNotBoundError):
-        Data([("a", gbm_unit(bundled))]).fake(0)
+        Data([("a", gbm_unit(bundled))]).faked_copy(0)
+    assert d.fake(0) is None  # in place
+    np.testing.assert_array_equal(d["a"].src_counts, f["a"].src_counts)
+    np.testing.assert_array_equal(d["b"].src_counts, f["b"].src_counts)

@@ -251,10 +251,19 @@ class Data:
         return {n: u.residuals(method) for n, u in self.items()}
 
     def fake(self, random_state=None):
-        """New `Data` of faked units (one random generator drawn through in order)."""
-        rng = random_state if isinstance(random_state, np.random.Generator) else \
-            np.random.default_rng(random_state)
-        out = Data([(n, u.fake(rng)) for n, u in self.items()])
+        """Replace every unit's counts by a simulation, in place (one random generator
+        drawn through in order); see `DataUnit.fake`. `faked_copy` returns new units."""
+        rng = _generator(random_state)
+        for u in self.units:
+            u.fake(rng)
+
+    def faked_copy(self, random_state=None):
+        """New `Data` of faked copies (one random generator drawn through in order); the
+        units of this one are not modified (`bayspec.data.simulate.faked_copy`)."""
+        from .simulate import faked_copy
+
+        rng = _generator(random_state)
+        out = Data([(n, faked_copy(u, rng)) for n, u in self.items()])
         out._fit_with = self._fit_with
         return out
 
@@ -265,10 +274,99 @@ class Data:
         return out
 
     def stack_reduce(self, name="stacked"):
-        """One `DataUnit` stacking every unit (gammapy's ``Datasets.stack_reduce``)."""
+        """One **new** `DataUnit` stacking every unit (gammapy's ``Datasets.stack_reduce``);
+        the units are left as they are (`DataUnit.stack` stacks in place)."""
         from ._reshape import stack_units
 
         return stack_units(self.units, name=name)
+
+    # energy and time selections ------------------------------------------------------------
+    def slice_by_energy(self, energy_min, energy_max):
+        """New `Data` of every unit sliced to the channels inside ``[energy_min,
+        energy_max]`` keV (`DataUnit.slice_by_energy`; names kept)."""
+        return self._each(lambda n, u: u.slice_by_energy(energy_min, energy_max, name=n))
+
+    def resample_energy_axis(self, edges):
+        """New `Data` of every unit resampled onto ``edges`` keV
+        (`DataUnit.resample_energy_axis`; names kept)."""
+        return self._each(lambda n, u: u.resample_energy_axis(edges, name=n))
+
+    def _each(self, fn):
+        out = Data([(n, fn(n, u)) for n, u in self.items()])
+        if self._fit_with is not None:
+            out.fit_with = self._fit_with
+        return out
+
+    @property
+    def mask_safe(self):
+        """``{name: DataUnit.mask_safe}`` (per channel)."""
+        return {n: u.mask_safe for n, u in self.items()}
+
+    @property
+    def mask_fit(self):
+        """``{name: DataUnit.mask_fit}`` (per channel)."""
+        return {n: u.mask_fit for n, u in self.items()}
+
+    @property
+    def mask(self):
+        """``{name: mask_safe & mask_fit}`` (per channel)."""
+        return {n: u.mask for n, u in self.items()}
+
+    @property
+    def gti(self):
+        """Good time intervals, one row per unit: ``name``, ``START``, ``STOP`` (s, the
+        source spectrum's TSTART/TSTOP; NaN when unknown), as an astropy Table."""
+        from astropy.table import Table
+
+        start = [_time(u.src_ins.tstart) for u in self.units]
+        stop = [_time(u.src_ins.tstop) for u in self.units]
+        t = Table({"name": self.names, "START": np.array(start, dtype=float),
+                   "STOP": np.array(stop, dtype=float)})
+        t["START"].unit = t["STOP"].unit = "s"
+        return t
+
+    @property
+    def meta_table(self):
+        """One row per unit (the spec's ``meta_table``): ``NAME``, ``TELESCOP``,
+        ``INSTRUME``, ``OBS_ID``, ``OBJECT`` (from the source header, "" when absent),
+        ``EXPOSURE`` (s), ``TSTART``, ``TSTOP`` (s) and ``TIME`` (the unit's time tag)."""
+        from astropy.table import Table
+
+        def key(u, k):
+            h = u.src_ins.header
+            v = None if h is None else h.get(k)
+            return "" if v is None else str(v)
+
+        t = Table({"NAME": self.names,
+                   **{k: [key(u, k) for u in self.units]
+                      for k in ("TELESCOP", "INSTRUME", "OBS_ID", "OBJECT")},
+                   "EXPOSURE": np.array([u.src_ins.exposure for u in self.units], float),
+                   "TSTART": self.gti["START"].data, "TSTOP": self.gti["STOP"].data,
+                   "TIME": np.array([np.nan if u.time is None else
+                                     float(np.nanmean(np.atleast_1d(u.time)))
+                                     for u in self.units], float)})
+        for c in ("EXPOSURE", "TSTART", "TSTOP", "TIME"):
+            t[c].unit = "s"
+        return t
+
+    def select_time(self, time_min, time_max, atol=1e-6):
+        """New `Data` of the units observed inside ``[time_min, time_max]`` (s).
+
+        A unit is kept when its TSTART..TSTOP lies inside the interval (tolerance ``atol``
+        s); a unit without TSTART/TSTOP is judged by its time tag ``time``. The units are
+        shared, not copied (gammapy's ``Datasets.select_time``).
+        """
+        t0, t1 = float(time_min) - atol, float(time_max) + atol
+        keep = []
+        for n, u in self.items():
+            a, b = _time(u.src_ins.tstart), _time(u.src_ins.tstop)
+            if not (np.isfinite(a) and np.isfinite(b)):
+                a = b = np.nan if u.time is None else float(np.nanmean(np.atleast_1d(u.time)))
+            if np.isfinite(a) and t0 <= a and b <= t1:
+                keep.append((n, u))
+        out = Data(keep)
+        out._fit_with = self._fit_with
+        return out
 
     def info_dict(self, in_safe_data_range=True):
         """``{name: DataUnit.info_dict()}``."""
@@ -307,6 +405,19 @@ class Data:
 
     def __repr__(self):
         return f"Data({', '.join(self.names)})"
+
+
+def _generator(random_state):
+    return random_state if isinstance(random_state, np.random.Generator) else \
+        np.random.default_rng(random_state)
+
+
+def _time(value):
+    """A TSTART/TSTOP as a float (NaN when absent)."""
+    if value is None:
+        return np.nan
+    v = np.asarray(value, dtype=float).ravel()
+    return float(v[0]) if v.size else np.nan
 
 
 for _name in _UNIT_PROPS:

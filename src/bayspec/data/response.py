@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import DataFormatError
 from ._info import Info
-from ._par import scale_factor
+from ._par import as_par, scale_factor
 
 __all__ = ["DisableMethodsMeta", "Response", "Redistribution", "Auxiliary"]
 
@@ -67,7 +67,10 @@ class Response(metaclass=DisableMethodsMeta):
     chbin : (nchan, 2) keV
     phbin : (nphot, 2) keV
     drm : (nphot, nchan)
-    ra, dec : unused here (see `BalrogResponse`); accepted for API symmetry.
+    ra, dec : float or Par, optional
+        Sky position of the source the response was made for (deg). Kept when given, as
+        frozen `Par` objects (``unit.par`` then lists them); a file response does not
+        depend on them (see `BalrogResponse` for one that does).
     factor : Par or float, optional
         Response scale factor ``rf`` (frozen 1 by default).
     name, file, hdu : optional, for display and messages.
@@ -93,6 +96,9 @@ class Response(metaclass=DisableMethodsMeta):
             drm = np.nan_to_num(drm, nan=0.0, posinf=0.0, neginf=0.0)
         self._drm = drm
         self._factor = scale_factor("rf", factor)
+        self._ra = None if ra is None else as_par(ra, "ra", 0.0, 360.0, unit="deg", frozen=True)
+        self._dec = None if dec is None else as_par(dec, "dec", -90.0, 90.0, unit="deg",
+                                                    frozen=True)
         self.extver = None
 
     # --- io ----------------------------------------------------------------------------------
@@ -142,11 +148,13 @@ class Response(metaclass=DisableMethodsMeta):
 
     @property
     def ra(self):
-        return None
+        """Right ascension `Par` (deg) when given, else None."""
+        return getattr(self, "_ra", None)
 
     @property
     def dec(self):
-        return None
+        """Declination `Par` (deg) when given, else None."""
+        return getattr(self, "_dec", None)
 
     @property
     def factor(self):

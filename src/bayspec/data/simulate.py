@@ -1,7 +1,10 @@
 """Simulated spectra from a unit's bound model (gammapy's ``fake``).
 
-``fake(unit, random_state)`` returns a **new** unit (the original and its files are never
-touched) whose counts are drawn from the current prediction:
+``fake(unit, random_state)`` replaces the unit's counts **in place** (the spectrum-dataset
+spec: "this method overwrites the counts defined on the dataset object"; files on disk are
+never touched) and bumps its selection version so folds and kernels rebuild;
+``faked_copy(unit, random_state)`` returns a **new** unit instead and leaves ``unit`` as it
+is. The counts are drawn from the current prediction:
 
 * source counts ``~ Poisson(npred)`` per channel, where ``npred = npred_signal +
   npred_background`` (`bayspec.data.predict`);
@@ -31,7 +34,7 @@ import numpy as np
 
 from .predict import npred_signal
 
-__all__ = ["fake", "fake_counts"]
+__all__ = ["fake", "faked_copy", "fake_counts"]
 
 
 def _rng(random_state):
@@ -103,19 +106,9 @@ def _respectrum(s, counts, grouping, name):
                    channel=s.channel)
 
 
-def fake(unit, random_state=None):
-    """A faked copy of ``unit`` (see module docstring); ``unit`` is not modified.
-
-    Parameters
-    ----------
-    unit : DataUnit
-        With a bound model (`ModelNotBoundError` otherwise).
-    random_state : None, int, numpy Generator or RandomState
-
-    Returns
-    -------
-    DataUnit
-    """
+def _draw(unit, random_state):
+    """``(source counts, background counts or None)`` per channel, drawn as described in
+    the module docstring."""
     rng = _rng(random_state)
     s, g, bmean = _expectations(unit)
     grp = unit.grouping
@@ -137,7 +130,55 @@ def fake(unit, random_state=None):
         bkg_counts[grp.index] = _draw_bkg(unit, gch / alpha_ch[grp.index],
                                           unit.bkg_ins.errors[grp.index], rng)
     src_counts[grp.index] = rng.poisson(mu).astype(np.float64)
+    return src_counts, bkg_counts
 
+
+def fake(unit, random_state=None):
+    """Replace the counts of ``unit`` (and of its background) by a simulation, in place.
+
+    The spectra's count arrays are overwritten and `DataUnit.refresh` bumps the selection
+    version, so cached views, folds and likelihood kernels see the new counts. The grouping
+    policy stays as it is (a ``grpg`` policy is re-applied to the new counts).
+
+    Parameters
+    ----------
+    unit : DataUnit
+        With a bound model (`ModelNotBoundError` otherwise).
+    random_state : None, int, numpy Generator or RandomState
+
+    Returns
+    -------
+    None
+    """
+    src_counts, bkg_counts = _draw(unit, random_state)
+    _overwrite(unit.src_ins, src_counts)
+    if bkg_counts is not None:
+        _overwrite(unit.bkg_ins, bkg_counts)
+    unit.refresh()
+
+
+def _overwrite(spectrum, counts):
+    arr = spectrum.counts
+    if not arr.flags.writeable:
+        arr.setflags(write=True)
+    arr[...] = counts
+
+
+def faked_copy(unit, random_state=None):
+    """A faked copy of ``unit`` (see module docstring); ``unit`` is not modified.
+
+    Parameters
+    ----------
+    unit : DataUnit
+        With a bound model (`ModelNotBoundError` otherwise).
+    random_state : None, int, numpy Generator or RandomState
+
+    Returns
+    -------
+    DataUnit
+    """
+    src_counts, bkg_counts = _draw(unit, random_state)
+    model = unit.fit_with
     policy = isinstance(unit.grpg, dict)
     flags = _frozen_flags(unit) if policy else unit.src_ins.grouping.copy()
     name = unit.name

@@ -348,9 +348,10 @@ class DataUnit(CountViews, SpectrumViews):
         return _predict.residuals(self, method)
 
     def fake(self, random_state=None):
-        """A new unit with counts drawn from ``npred`` (this one is left untouched); see
-        `bayspec.data.simulate`."""
-        return _simulate.fake(self, random_state)
+        """Replace the counts by a simulation from ``npred``, in place (the spectrum-dataset
+        spec's ``fake``; files are not touched); `bayspec.data.simulate.faked_copy` returns
+        a faked copy instead. See `bayspec.data.simulate`."""
+        _simulate.fake(self, random_state)
 
     def plot_counts(self, *args, **kwargs):
         return _hooks.call("plot_counts", self, *args, **kwargs)
@@ -379,17 +380,22 @@ class DataUnit(CountViews, SpectrumViews):
         return out
 
     def stack(self, other, name=None):
-        """New unit stacking ``self`` and ``other`` (a unit or a list of units).
+        """Stack ``other`` (a unit or a list of units) into this unit, **in place** (the
+        spectrum-dataset spec's ``stack``; `Data.stack_reduce` returns a new unit).
 
         Counts and backgrounds summed inside each unit's safe mask, exposures summed,
         responses exposure-weighted; ``alpha B`` conserved (formulas in
-        `bayspec.data._combine`). Raises `ChannelMismatchError` / `DataFormatError` for
-        incompatible units.
+        `bayspec.data._combine`); notice ranges dropped, scale factors fresh. ``name``
+        renames the unit. Raises `ChannelMismatchError` / `DataFormatError` for
+        incompatible units, leaving this one as it was.
         """
         from ._reshape import stack_units
 
         others = list(other) if isinstance(other, (list, tuple)) else [other]
-        return stack_units([self] + others, name=name or self.name)
+        stacked = stack_units([self] + others, name=name or self.name)
+        self._apply(dict(stacked._inputs), ("src", "bkg", "rsp"))
+        if name is not None:
+            self.name = name
 
     def slice_by_energy(self, e_min, e_max, name=None):
         """New unit with the channels lying entirely inside ``[e_min, e_max]`` keV."""
