@@ -139,7 +139,9 @@ def _fit_locked(cfg, outdir, overwrite, progress, echo):
         flag = f"  (at its {lim['side']} bound)" if lim else ""
         echo(f"  {n:<12} = {res.values[n]:.5g} ± {res.errors[n]:.2g}{flag}")
     for fl in out.fluxes:
-        echo(f"  {fl['kind']} flux {fl['e1']:g}-{fl['e2']:g} keV = {fl['value']:.4g} {fl['unit']}")
+        extra = "  (extrapolated)" if fl.get("extrapolated") else ""
+        echo(f"  {fl['kind']} flux {fl['e1']:g}-{fl['e2']:g} keV = {fl['value']:.4g} "
+             f"{fl['unit']}{extra}")
     echo(f"results in {outdir}/: " + ", ".join(p.name for p in files))
     for w in out.warnings:
         print(f"bayspec fit: warning: {w}", file=sys.stderr)

@@ -431,7 +431,8 @@ def _markdown(out, files):
                   "|---|---|---|---|---|"]
         for f in out.fluxes:
             iv = (f"[{_fmt(f['lo'])}, {_fmt(f['hi'])}]" if "lo" in f and "hi" in f else "")
-            lines.append(f"| {_fmt(f['e1'])}–{_fmt(f['e2'])} | {f['kind']} | "
+            extra = " (extrapolated)" if f.get("extrapolated") else ""
+            lines.append(f"| {_fmt(f['e1'])}–{_fmt(f['e2'])}{extra} | {f['kind']} | "
                          f"{_fmt(f.get('value', f.get('median')))} | {iv} | {f['unit']} |")
     lines += ["", "## Files", ""] + [f"- `{n}`" for n in files]
     lines += ["", f"`{MANIFEST}` (sizes and SHA-256 of these files, the configuration, the "

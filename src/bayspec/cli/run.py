@@ -6,7 +6,9 @@ sequences the steps, shows progress and collects what they return.
 A fit whose minimum is invalid stops the run (`FitError`). A valid minimum with parameters on
 a bound (`FitResult.valid` false, ``at_limit`` set) does not: the run goes on, every output
 flags those parameters and `Outcome.warnings` lists them (the command then exits with
-`bayspec.cli.main.EXIT_WARNINGS`).
+`bayspec.cli.main.EXIT_WARNINGS`). Fluxes are computed over the configuration's ``fluxes:``
+bands, by default over the noticed energy range of the data; a band beyond every unit's
+response range is flagged ``extrapolated`` and warned about the same way.
 """
 
 from __future__ import annotations
@@ -44,13 +46,41 @@ def make_infer(data, model):
     return Infer([(data, model)])
 
 
-def _flux_row(infer, e1, e2, kind, posterior):
-    """Flux over ``[e1, e2]`` keV as a plain dict (value and, with a posterior, interval)."""
-    out = infer.flux(e1, e2, kind=kind, posterior=posterior, seed=0)
+def flux_bands(cfg, data):
+    """The flux bands of a run: the configuration's ``fluxes:``, or else the noticed energy
+    range of the data (`bayspec.infer.flux.noticed_range`) — never a band the data do not
+    cover by default."""
+    if "fluxes" in (getattr(cfg, "raw", None) or {}):
+        return [tuple(map(float, b)) for b in cfg.fluxes]
+    from ..infer.flux import noticed_range
+
+    lo, hi = noticed_range([data[n] for n in data.names])
+    return [(float(f"{lo:.4g}"), float(f"{hi:.4g}"))]
+
+
+def _flux_row(infer, e1, e2, kind, posterior, notes=None):
+    """Flux over ``[e1, e2]`` keV as a plain dict (value and, with a posterior, interval).
+
+    A band beyond every unit's response range is flagged (``extrapolated``) and its warning
+    appended to ``notes``."""
+    import warnings
+
+    from ..infer.flux import ExtrapolationWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExtrapolationWarning)
+        out = infer.flux(e1, e2, kind=kind, posterior=posterior, seed=0)
+    for w in caught:
+        if issubclass(w.category, ExtrapolationWarning):
+            if notes is not None and str(w.message) not in notes:
+                notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     unit = getattr(getattr(out, "value", None), "unit", None)
     row = {"e1": e1, "e2": e2, "kind": kind,
            "unit": "" if unit is None else unit.to_string(),
-           "cl": float(getattr(out, "cl", float("nan")))}
+           "cl": float(getattr(out, "cl", float("nan"))),
+           "extrapolated": bool(getattr(out, "extrapolated", False))}
     for k in ("value", "median", "lo", "hi"):
         v = getattr(out, k, None)
         if v is not None:
@@ -98,8 +128,8 @@ def run_analysis(cfg, data, model, progress=True):
         timings["sample"] = time.perf_counter() - t1
         bar.update()
     bar.set_postfix_str("fluxes")
-    fluxes = [_flux_row(infer, e1, e2, kind, posterior)
-              for e1, e2 in cfg.fluxes for kind in FLUX_KINDS]
+    fluxes = [_flux_row(infer, e1, e2, kind, posterior, notes)
+              for e1, e2 in flux_bands(cfg, data) for kind in FLUX_KINDS]
     bar.update()
     bar.close()
     timings["total"] = time.perf_counter() - t0

@@ -26,7 +26,13 @@ from ..constants import KEV_TO_ERG, ONE_SIGMA
 
 from ..errors import FitError, ModelError
 
-__all__ = ["Flux", "ModelBand", "band_flux", "model_band", "parameter_draws"]
+__all__ = ["Flux", "ModelBand", "band_flux", "model_band", "parameter_draws",
+           "noticed_range", "response_range", "ExtrapolationWarning"]
+
+
+class ExtrapolationWarning(UserWarning):
+    """A flux band reaches beyond the photon energies of every unit's response: the flux
+    there is the model extrapolated, not constrained by any data."""
 
 _NBIN = 256
 _NGL = 6
@@ -49,6 +55,8 @@ class Flux:
         ``"photon"`` (ph cm⁻² s⁻¹) or ``"energy"`` (erg cm⁻² s⁻¹).
     band : (float, float)
         ``(e1, e2)`` keV.
+    extrapolated : bool
+        The band reaches beyond the photon energies of every unit's response.
     """
 
     value: object
@@ -59,6 +67,7 @@ class Flux:
     cl: float
     kind: str
     band: tuple
+    extrapolated: bool = False
 
     @property
     def errors(self):
@@ -188,15 +197,50 @@ def _fluxes(model, pvals, e1, e2, kind):
     return (N * E) @ w * KEV_TO_ERG
 
 
-def band_flux(infer, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
+def _model_units(infer, m):
+    return [u for units, mm in infer.pairs if mm is m for u in units]
+
+
+def noticed_range(units):
+    """``(lo, hi)`` keV spanned by the noticed channel groups of ``units`` (the data's own
+    energy range: the default flux band)."""
+    lo = min(float(np.min(u.rsp_chbin[:, 0])) for u in units)
+    hi = max(float(np.max(u.rsp_chbin[:, 1])) for u in units)
+    return lo, hi
+
+
+def response_range(units):
+    """``(lo, hi)`` keV of the photon energies of the units' responses (ENERG_LO/HI)."""
+    lo = min(float(np.min(u.ebin[:, 0])) for u in units)
+    hi = max(float(np.max(u.ebin[:, 1])) for u in units)
+    return lo, hi
+
+
+def _check_band(units, e1, e2):
+    """`ExtrapolationWarning` when ``[e1, e2]`` reaches beyond every unit's response."""
+    lo, hi = response_range(units)
+    if e1 < lo * (1 - 1e-9) or e2 > hi * (1 + 1e-9):
+        import warnings
+
+        warnings.warn(f"flux band {e1:g}-{e2:g} keV reaches beyond the response range of "
+                      f"every unit ({lo:g}-{hi:g} keV): the flux there is an extrapolation "
+                      "of the model, not constrained by the data", ExtrapolationWarning,
+                      stacklevel=3)
+        return True
+    return False
+
+
+def band_flux(infer, e1=None, e2=None, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
               posterior=None, model=0):
     """Photon (ph cm⁻² s⁻¹) or energy (erg cm⁻² s⁻¹) flux over ``[e1, e2]`` keV.
 
     Parameters
     ----------
     infer : Infer
-    e1, e2 : float
-        Band edges, keV, ``0 < e1 < e2``.
+    e1, e2 : float, optional
+        Band edges, keV, ``0 < e1 < e2``. Default: the noticed energy range of the
+        model's units (`noticed_range`). A band reaching beyond the photon energies of
+        every unit's response gives an `ExtrapolationWarning` (``Flux.extrapolated``).
     kind : {"photon", "energy"}
     cl : float
         Probability content of the ``[lo, hi]`` band.
@@ -216,12 +260,17 @@ def band_flux(infer, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=No
 
     if kind not in ("photon", "energy"):
         raise ModelError(f"kind must be 'photon' or 'energy', got {kind!r}")
+    m = _pick_model(infer, model)
+    units = _model_units(infer, m)
+    if e1 is None or e2 is None:
+        lo, hi = noticed_range(units)
+        e1, e2 = (lo if e1 is None else e1), (hi if e2 is None else e2)
     e1, e2 = float(e1), float(e2)
     if not 0 < e1 < e2:
         raise ModelError(f"need 0 < e1 < e2 keV, got ({e1}, {e2})")
     if not 0 < cl < 1:
         raise ModelError(f"cl must be in (0, 1), got {cl}")
-    m = _pick_model(infer, model)
+    extrapolated = _check_band(units, e1, e2)
     lik = infer.likelihood
     draws = parameter_draws(infer, nsamples, seed, posterior)
     f = _fluxes(m, _model_pvals(lik, m, draws), e1, e2, kind)
@@ -229,7 +278,8 @@ def band_flux(infer, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=No
     best = _best_theta(infer, posterior)
     value = _fluxes(m, _model_pvals(lik, m, best), e1, e2, kind)[0] if best is not None else q[0]
     unit = u.Unit("cm-2 s-1") if kind == "photon" else u.Unit("erg cm-2 s-1")
-    return Flux(value * unit, q[0] * unit, q[1] * unit, q[2] * unit, f * unit, cl, kind, (e1, e2))
+    return Flux(value * unit, q[0] * unit, q[1] * unit, q[2] * unit, f * unit, cl, kind, (e1, e2),
+                extrapolated)
 
 
 _SED = {"n": 0, "fnu": 1, "nufnu": 2}

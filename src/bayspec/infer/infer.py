@@ -279,11 +279,14 @@ class Infer:
         return self.posterior
 
     # ------------------------------------------------------------------ derived quantities
-    def flux(self, e1, e2, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
+    def flux(self, e1=None, e2=None, kind="energy", cl=ONE_SIGMA, nsamples=1000, seed=None,
              posterior=None, model=0):
         """Photon or energy flux of a model over ``[e1, e2]`` keV with errors.
 
-        See `bayspec.infer.flux.band_flux`. ``posterior`` (a Posterior) propagates its
+        See `bayspec.infer.flux.band_flux`. Without ``e1``/``e2`` the band is the noticed
+        energy range of the model's units; a band beyond every unit's response range
+        warns that it is an extrapolation (`ExtrapolationWarning`). ``posterior`` (a
+        Posterior) propagates its
         samples; otherwise the HESSE covariance of the last fit is sampled in fit coordinates.
         """
         from .flux import band_flux
