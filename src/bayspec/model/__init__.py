@@ -8,6 +8,8 @@ composite   ``CompositeModel``: ``+ - * /``, numbers, ``conv(model)``; kind rule
 plan        ``IntegrationPlan``; exact (antiderivative) and quadrature plans.
 parse       ``parse_model("band + bb")``, ``atable{file}``/``mtable{file}``/``etable{file}``.
 table       ``table_model(path)``: OGIP table models (XSPEC atable/mtable/etable).
+user        ``@user_component``: a numpy function of E and parameters → a batched component.
+catalog     ``catalog()``, ``describe(name)``: every component, its parameters and formula.
 library     the components and the registry (``library.LIBRARY``, ``library.get``).
 
 Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
@@ -28,6 +30,8 @@ from .library import (Band, BBody, BBodyRad, Blackbody, BknPower, Bremss, CFlux,
 from .parse import parse_model
 from .plan import IntegrationPlan
 from .table import table_model
+from .user import user_component
+from .catalog import catalog, describe
 
 pl = PowerLaw
 cpl = CutoffPowerLaw
@@ -63,7 +67,8 @@ highecut = XHighECut
 
 __all__ = [
     "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
-    "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library", "table_model",
+    "IntegrationPlan", "DEFAULT_SETTINGS", "parse_model", "library", "table_model", "user_component",
+    "catalog", "describe",
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",

@@ -66,6 +66,11 @@ class Model:
         self.redshift = _redshift_par()
         self._table_cache = None
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_table_cache"] = None  # keyed by object identity; rebuilt on use
+        return state
+
     # ---------------------------------------------------------------- structure (subclasses)
     def _leaves(self) -> list:
         """Components in expression order, each once."""

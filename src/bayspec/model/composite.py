@@ -111,6 +111,24 @@ def convolve(conv: Convolution, inner) -> "CompositeModel":
     return CompositeModel("conv", conv, inner, inner.kind)
 
 
+def _unique_names(leaves) -> dict:
+    """``id(component) -> name``: own names, suffixed ``_2``, ``_3`` ... on repeats."""
+    names, count = {}, {}
+    used = {c.name for c in leaves}
+    for c in leaves:
+        base = c.name
+        count[base] = count.get(base, 0) + 1
+        if count[base] == 1:
+            names[id(c)] = base
+        else:
+            k = count[base]
+            while f"{base}_{k}" in used:
+                k += 1
+            names[id(c)] = f"{base}_{k}"
+            used.add(names[id(c)])
+    return names
+
+
 class CompositeModel(Model):
     """A node of a model expression: ``left op right`` or ``conv(inner)``.
 
@@ -131,20 +149,13 @@ class CompositeModel(Model):
                     seen.add(id(c))
                     leaves.append(c)
         self._leaf_list = leaves
-        names, count = {}, {}
-        used = {c.name for c in leaves}
-        for c in leaves:
-            base = c.name
-            count[base] = count.get(base, 0) + 1
-            if count[base] == 1:
-                names[id(c)] = base
-            else:
-                k = count[base]
-                while f"{base}_{k}" in used:
-                    k += 1
-                names[id(c)] = f"{base}_{k}"
-                used.add(names[id(c)])
-        self._names = names
+        self._names = _unique_names(leaves)
+
+    def __setstate__(self, state):
+        # the names are keyed by id(component): rebuild them for the unpickled components
+        self.__dict__.update(state)
+        self._names = _unique_names(self._leaf_list)
+        self._table_cache = None
 
     def _leaves(self):
         return self._leaf_list

@@ -201,6 +201,7 @@ class TableComponent:
         # the class is built per file; pickles rebuild it from the file
         state = self.__dict__.copy()
         state.pop("_lncache", None)
+        state["_table_cache"] = None
         return (_restore, (self.source_path, self._name, self._kind_arg, state))
 
     # ---------------------------------------------------------------- helpers
