@@ -215,6 +215,13 @@ class TimeSeries:
         return cls("binned", ref, eb, s.channel, rows=s, matrices=mats,
                    name=name or _short(s.header.get("DETNAM"), s.filename), header=s.header)
 
+    def __repr__(self):
+        lo, hi = self.time_range
+        what = (f"{self.times.size} events" if self.is_events
+                else f"{self.exposure.size} rows")
+        return (f"TimeSeries({self.name!r}, {what}, {self.nchan} channels, {lo:.3f} to "
+                f"{hi:.3f} s from t0={self.t0:.6f})")
+
     # ------------------------------------------------------------------ basics
     @property
     def is_events(self):
@@ -391,7 +398,7 @@ class TimeSeries:
             return fit_binned(self.tstart[rows], self.tstop[rows], self.pha.counts[rows],
                               self.exposure[rows], iv, **kw)
         pieces = self._pieces(iv, dt)
-        counts, live = self.bin_pieces(pieces)
+        counts, live = self.counts_in(pieces)
         ok = live > 0
         if method == "binned":
             return fit_binned(pieces[ok, 0], pieces[ok, 1], counts[ok], live[ok], iv, **kw)
@@ -419,12 +426,6 @@ class TimeSeries:
             raise DataFormatError(f"background intervals {iv.tolist()} lie outside the good "
                                   "time intervals", file=self.name, key="intervals")
         return np.concatenate(out)
-
-    def bin_pieces(self, pieces):
-        """Counts ``(p, nchan)`` and live times of non-overlapping sorted pieces ``(p, 2)``."""
-        if self.is_events:
-            return self.counts_in(pieces)
-        return self.counts_in(pieces)
 
     # ------------------------------------------------------------------ spectra
     def spectrum(self, t1, t2):
