@@ -17,12 +17,13 @@ _NAMES = {"dnde": "dN/dE", "e2dnde": r"$E^2\,$dN/dE", "flux": "Flux", "eflux": "
 
 
 def get_ax(ax=None):
-    """``ax`` or a new figure's axes."""
+    """``ax`` or the axes of a new figure with constrained layout (so that the axis labels
+    are kept inside the figure when it is saved)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
 
-    _, ax = plt.subplots()
+    _, ax = plt.subplots(layout="constrained")
     return ax
 
 

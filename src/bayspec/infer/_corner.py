@@ -8,18 +8,50 @@ follows the usual "triangle" plot (e.g. Foreman-Mackey 2016, JOSS 1, 24); the co
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-__all__ = ["corner_plot", "axis_label"]
+__all__ = ["corner_plot", "axis_label", "mathtext_label", "mathtext_unit", "UNIT_PARAMETERS"]
 
 #: 2-D probability mass inside 1σ and 2σ of a bivariate Gaussian: 1 − exp(−k²/2)
 LEVELS_2D = (1 - np.exp(-0.5), 1 - np.exp(-2.0))
 
+#: Per-unit parameters (``<unit>.sf`` ...): shown by their full name, e.g. ``b1.sf``, since
+#: their label (``f_src``) does not say which unit they belong to.
+UNIT_PARAMETERS = ("sf", "bf", "rf", "ra", "dec")
+
+_TEX = re.compile(r"[\\^_{}]")
+_POWER = re.compile(r"([A-Za-z]+)\s*(?:\^|\*\*)\s*\(?([-+]?\d+(?:\.\d+)?)\)?")
+
+
+def mathtext_label(label):
+    """A label that matplotlib renders: TeX outside ``$...$`` (``f_{\\rm src}``) is put
+    in math mode (``$f_{\\rm src}$``); text already in math mode or plain is kept."""
+    label = str(label)
+    if "$" in label or not _TEX.search(label):
+        return label
+    return f"${label}$"
+
+
+def mathtext_unit(unit):
+    """A unit string with its powers as mathtext superscripts: ``"ph cm^-2 s^-1"`` →
+    ``"ph cm$^{-2}$ s$^{-1}$"``; units already in math mode are kept."""
+    unit = str(unit)
+    if "$" in unit:
+        return unit
+    return _POWER.sub(lambda m: f"{m.group(1)}$^{{{m.group(2)}}}$", unit)
+
 
 def axis_label(name, unit="", label=""):
-    """``label`` (LaTeX) or ``name``, with ``[unit]`` when there is one."""
-    text = label or name
-    return f"{text} [{unit}]" if unit else text
+    """Axis text of a parameter in mathtext: ``label`` or ``name`` (the full name for
+    per-unit parameters such as ``b1.sf``), with ``[unit]`` when there is one."""
+    short = str(name).rsplit(".", 1)[-1]
+    if "." in str(name) and short in UNIT_PARAMETERS:
+        text = str(name)
+    else:
+        text = mathtext_label(label) if label else str(name)
+    return f"{text} [{mathtext_unit(unit)}]" if unit else text
 
 
 def _wq(x, q, w):
@@ -130,7 +162,10 @@ def corner_plot(samples, weights=None, names=None, *, units=None, labels=None, t
                 if truths[j] is not None:
                     ax.axvline(truths[j], color=truth_color, lw=1)
                 med = _wq(x[:, j], [0.16, 0.5, 0.84], w)
-                ax.set_title(f"{text[j]} = {med[1]:.3g}$_{{-{med[1] - med[0]:.2g}}}^{{+{med[2] - med[1]:.2g}}}$",
+                head = axis_label(names[j], "", labels[j])
+                tail = f" {mathtext_unit(units[j])}" if units[j] else ""
+                ax.set_title(f"{head} = {med[1]:.3g}"
+                             f"$_{{-{med[1] - med[0]:.2g}}}^{{+{med[2] - med[1]:.2g}}}$" + tail,
                              fontsize=fontsize - 1)
             else:
                 h, xe, ye = np.histogram2d(x[:, j], x[:, i], bins=bins, range=[ranges[j], ranges[i]],
@@ -160,4 +195,20 @@ def corner_plot(samples, weights=None, names=None, *, units=None, labels=None, t
                 ax.tick_params(axis="y", labelrotation=45)
             elif i != j:
                 ax.set_yticklabels([])
+    _fit_margins(fig)
     return fig
+
+
+def _fit_margins(fig, pad=0.06):
+    """Shrink the figure margins to what the tick labels, axis labels and titles need
+    (``pad`` inches around them): no wide empty border."""
+    fig.canvas.draw()
+    bb = fig.get_tightbbox(fig.canvas.get_renderer())
+    w, h = fig.get_size_inches()
+    sp = fig.subplotpars
+    left = (sp.left * w - bb.x0 + pad) / w
+    right = 1.0 - (bb.x1 - sp.right * w + pad) / w
+    bottom = (sp.bottom * h - bb.y0 + pad) / h
+    top = 1.0 - (bb.y1 - sp.top * h + pad) / h
+    if 0.0 < left < right < 1.0 and 0.0 < bottom < top < 1.0:
+        fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)

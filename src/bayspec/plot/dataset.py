@@ -15,18 +15,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from . import _source as src
 from ..errors import ModelNotBoundError
-from ._style import color, finish_legend, label_axes, log_axes, new_axes
+from . import _source as src
+from ._style import (
+    MODEL_STYLE,
+    color,
+    errorbar,
+    finish_legend,
+    label_axes,
+    log_axes,
+    log_ylim,
+    new_axes,
+    upper_limits,
+)
 
 __all__ = ["plot_counts", "plot_excess", "plot_fit", "plot_residuals", "peek"]
-
-_RESIDUAL_LABELS = {
-    "diff": "D − M (counts)",
-    "diff/model": "(D − M) / M (ratio)",
-    "diff/sqrt(model)": r"(D − M) / $\sqrt{M}$ ($\sigma$)",
-}
-
 
 def _edges(chbin):
     """Step-plot x values ``(2k,)`` from group bounds ``(k, 2)``."""
@@ -51,11 +54,7 @@ def _step(ax, chbin, y, **kw):
 
 def _errorbar(ax, unit, y, yerr, **kw):
     chbin = unit.rsp_chbin
-    e = unit.rsp_chbin_mean
-    xerr = np.vstack([e - chbin[:, 0], chbin[:, 1] - e])
-    style = {"fmt": "o", "ms": 2.5, "elinewidth": 0.8, "capsize": 0}
-    style.update(kw)
-    return ax.errorbar(e, y, xerr=xerr, yerr=yerr, **style)
+    return errorbar(ax, unit.rsp_chbin_mean, chbin[:, 0], chbin[:, 1], y, yerr, **kw)
 
 
 def _bound(unit):
@@ -137,33 +136,62 @@ def plot_excess(data, ax=None, kwargs_excess=None, kwargs_npred_signal=None, **k
     return ax
 
 
-def plot_residuals(data, ax=None, method="diff", **kwargs):
-    """Plot residuals per group with errors (``method``: ``"diff"``, ``"diff/model"``,
-    ``"diff/sqrt(model)"``; see ``DataUnit.residuals``).
+def _bin_x(unit, bins):
+    """Centre, low and high energy of each plotted bin (keV; centre as ``rsp_chbin_mean``)."""
+    edges = bins.edges(unit.rsp_chbin)
+    return edges.mean(axis=1), edges[:, 0], edges[:, 1]
+
+
+def plot_residuals(data, ax=None, method="auto", rebin=True, **kwargs):
+    """Plot residuals per plotted bin, in the definition that matches each unit's statistic.
+
+    Parameters
+    ----------
+    data : DataUnit, Data or list of DataUnit
+        Each unit needs a bound model.
+    ax : Axes, optional
+    method : str
+        ``"auto"`` (default): the signed root of the unit's statistic on each bin,
+        ``(D − M)/σ`` for the chi2 family and the deviance residual for the Poisson
+        statistics (background profiled as the statistic profiles it); ``"pearson"``
+        (``"diff/sqrt(model)"``): ``(D − M)/√M``; ``"diff"``: ``D − M`` counts;
+        ``"diff/model"``: ``(D − M)/M``. ``D`` is the source counts and ``M`` =
+        ``npred`` (see `bayspec.plot._source.binned_residuals`).
+    rebin : bool or dict
+        Display rebinning (`bayspec.plot._rebin`; a dict sets ``min_sig``, ``max_groups``,
+        ``ul_sigma``). Never changes the fit.
+    **kwargs
+        Passed to ``errorbar``.
 
     Returns
     -------
     ax : Axes
+        The y label names the definition (and the statistic).
     """
     ax = new_axes(ax)
+    labels = []
     for i, (name, u) in enumerate(src.units_of(data)):
-        res = src.residuals(u, method)
-        err = src.excess_error(u)
-        if method != "diff":
-            model = src.npred(u)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                err = err / (model if method == "diff/model" else np.sqrt(model))
-        kw = {"color": color(i), "label": name, **kwargs}
-        _errorbar(ax, u, res, err, **kw)
+        bins = src.bins_of(u, rebin)
+        res, err, _ = src.binned_residuals(u, bins, method)
+        x, lo, hi = _bin_x(u, bins)
+        errorbar(ax, x, lo, hi, res, err, **{"color": color(i), "label": name, **kwargs})
+        labels.append(src.residual_label(u, method))
     log_axes(ax, y=False)
     ax.axhline(0.0, color="0.3", lw=0.8)
-    label_axes(ax, "energy", _RESIDUAL_LABELS.get(method, f"Residuals ({method})"))
+    label = labels[0] if len(set(labels)) == 1 else "Residuals (" + "; ".join(
+        dict.fromkeys(labels)) + ")"
+    label_axes(ax, "energy", label)
     return ax
 
 
 def plot_fit(data, ax_spectrum=None, ax_residuals=None, kwargs_spectrum=None,
-             kwargs_residuals=None, method="diff/sqrt(model)"):
+             kwargs_residuals=None, method="auto", rebin=True, ax=None):
     """Plot the net count spectrum with the folded model on top and residuals below.
+
+    Data points are display-rebinned (`bayspec.plot._rebin`: adjacent groups combined up
+    to ``min_sig`` σ or ``max_groups`` groups; the fit is untouched); bins with no
+    significant signal are upper limits. The model is drawn per noticed group:
+    ``npred_signal / (corr_src_efficiency × width)``.
 
     Parameters
     ----------
@@ -174,29 +202,43 @@ def plot_fit(data, ax_spectrum=None, ax_residuals=None, kwargs_spectrum=None,
     kwargs_spectrum, kwargs_residuals : dict, optional
         Passed to the data points of each panel.
     method : str
-        Residual normalisation (see `plot_residuals`).
+        Residual definition (see `plot_residuals`; default: the statistic's own).
+    rebin : bool or dict
+        Display rebinning (see `plot_residuals`).
+    ax : pair of Axes, optional
+        Same as ``ax_spectrum, ax_residuals``.
 
     Returns
     -------
     ax_spectrum, ax_residuals : Axes
     """
+    if ax is not None:
+        ax_spectrum, ax_residuals = ax
     if ax_spectrum is None or ax_residuals is None:
         fig, (ax_spectrum, ax_residuals) = plt.subplots(
             2, 1, sharex=True, figsize=(7.0, 6.0), height_ratios=(3, 1), layout="constrained")
-    shown = []
-    for i, (name, u) in enumerate(src.units_of(data)):
-        y, yerr = u.net_ctsspec, u.net_ctsspec_error
-        kw = {"color": color(i), "label": name, **(kwargs_spectrum or {})}
-        _errorbar(ax_spectrum, u, y, yerr, **kw)
-        model = src.npred_signal(u) / (u.corr_src_efficiency * u.rsp_chbin_width)
-        _step(ax_spectrum, u.rsp_chbin, model, color=color(i), lw=1.3)
-        shown.append(y)
     log_axes(ax_spectrum)
-    _positive(ax_spectrum, *shown)
+    lows, highs = [], []
+    for i, (name, u) in enumerate(src.units_of(data)):
+        bins = src.bins_of(u, rebin)
+        den = bins.sum(u.corr_src_efficiency * u.rsp_chbin_width)
+        x, lo, hi = _bin_x(u, bins)
+        y, yerr, ul = bins.net / den, bins.sigma / den, bins.upper_limit / den
+        det = ~bins.is_ul
+        kw = {"color": color(i), "label": name, **(kwargs_spectrum or {})}
+        errorbar(ax_spectrum, x[det], lo[det], hi[det], y[det], yerr[det], **kw)
+        upper_limits(ax_spectrum, x[~det], lo[~det], hi[~det], ul[~det], color=color(i))
+        model = src.npred_signal(u) / (u.corr_src_efficiency * u.rsp_chbin_width)
+        _step(ax_spectrum, u.rsp_chbin, model, color=color(i), **MODEL_STYLE)
+        lows += [y[det], 0.5 * ul[~det],
+                 model[model >= y[det].min() / 10] if det.any() else model]
+        highs += [y[det] + yerr[det], ul[~det], model]
+    log_ylim(ax_spectrum, lows, highs)
     label_axes(ax_spectrum, None, "ctsspec")
-    ax_spectrum.plot([], [], color="0.3", lw=1.3, label="folded model")
+    ax_spectrum.plot([], [], color="0.3", label="folded model", **MODEL_STYLE)
     finish_legend(ax_spectrum)
-    plot_residuals(data, ax=ax_residuals, method=method, **(kwargs_residuals or {}))
+    plot_residuals(data, ax=ax_residuals, method=method, rebin=rebin,
+                   **(kwargs_residuals or {}))
     if ax_residuals.get_legend() is not None:
         ax_residuals.get_legend().remove()
     return ax_spectrum, ax_residuals

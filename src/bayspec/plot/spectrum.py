@@ -1,7 +1,8 @@
 """Unfolded (deconvolved) photon spectra in N(E), E·N(E) or νFν with the model and its band.
 
 Data points are the units' ``deconv_phtspec`` / ``deconv_flxspec`` / ``deconv_ergspec``
-(net count spectrum times the bound model's photon-to-count ratio, see formulas.md); the
+(net count spectrum times the bound model's photon-to-count ratio, see formulas.md) on
+display bins (`bayspec.plot._rebin`), upper limits where a bin has no significant signal; the
 model curve is the bound model at its current parameters; the band (a credible interval of
 the model over energy) comes from ``Infer.model_band`` given a posterior.
 """
@@ -12,7 +13,16 @@ import numpy as np
 
 from ..constants import KEV_TO_ERG
 from . import _source as src
-from ._style import color, finish_legend, label_axes, log_axes, new_axes
+from ._style import (
+    color,
+    errorbar,
+    finish_legend,
+    label_axes,
+    log_axes,
+    log_ylim,
+    new_axes,
+    upper_limits,
+)
 
 __all__ = ["plot_spectrum", "SED_KINDS", "sed_kind"]
 
@@ -56,8 +66,27 @@ def _in_unit(x, kind):
     return np.asarray(getattr(x, "value", x), dtype=float)
 
 
+def _unfolded(u, bins, kind):
+    """Unfolded points of one unit on its display bins: ``(x, lo, hi, y, yerr, ul)``.
+
+    Per bin, the data/model ratio of the net counts times the model's mean photon flux
+    density over the bin, ``(Σ excess / Σ npred_signal) × Σ photon_flux / Σ width``, in the
+    unit of ``kind`` at the bin's centre; with one group per bin this is the unit's
+    ``deconv_*`` spectrum (formulas.md). ``ul`` is the upper limit in the same unit.
+    """
+    edges = bins.edges(u.rsp_chbin)
+    x = edges.mean(axis=1)
+    signal = bins.sum(src.npred_signal(u))
+    dens = bins.sum(src.photon_flux(u)) / bins.sum(u.rsp_chbin_width)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_count = np.where(signal > 0, _scale(kind, x, dens) / signal, np.nan)
+    return (x, edges[:, 0], edges[:, 1], bins.net * per_count, bins.sigma * per_count,
+            bins.upper_limit * per_count)
+
+
 def plot_spectrum(data, sed="nufnu", ax=None, model=None, infer=None, posterior=None,
-                  energies=None, kwargs_data=None, kwargs_model=None, kwargs_band=None):
+                  energies=None, kwargs_data=None, kwargs_model=None, kwargs_band=None,
+                  rebin=True):
     """Plot the unfolded spectrum of the units with the model curve and, given a posterior,
     its credible band.
 
@@ -79,22 +108,30 @@ def plot_spectrum(data, sed="nufnu", ax=None, model=None, infer=None, posterior=
     energies : array, optional
         Energies (keV) of the model curve; default: 400 log-spaced points over the units'
         noticed range.
+    rebin : bool or dict
+        Display rebinning of the data points (`bayspec.plot._rebin`: XSPEC's ``setplot
+        rebin``; a dict sets ``min_sig``, ``max_groups``, ``ul_sigma``); bins with no
+        significant signal are drawn as upper limits. The fit is untouched.
 
     Returns
     -------
     ax : Axes
+        The y range covers the data points, upper limits and the model where there are data.
     """
     kind = sed_kind(sed)
     ax = new_axes(ax)
+    log_axes(ax)
     units = [] if data is None else src.units_of(data)
+    lows, highs = [], []
     for i, (name, u) in enumerate(units):
-        prop = _PROPERTY[kind]
-        y, yerr = getattr(u, prop), getattr(u, prop + "_error")
-        chbin, e = u.rsp_chbin, u.rsp_chbin_mean
-        xerr = np.vstack([e - chbin[:, 0], chbin[:, 1] - e])
-        kw = {"fmt": "o", "ms": 2.5, "elinewidth": 0.8, "capsize": 0, "color": color(i),
-              "label": name, **(kwargs_data or {})}
-        ax.errorbar(e, y, xerr=xerr, yerr=yerr, **kw)
+        bins = src.bins_of(u, rebin)
+        x, lo, hi, y, yerr, ul = _unfolded(u, bins, kind)
+        det = ~bins.is_ul
+        kw = {"color": color(i), "label": name, **(kwargs_data or {})}
+        errorbar(ax, x[det], lo[det], hi[det], y[det], yerr[det], **kw)
+        upper_limits(ax, x[~det], lo[~det], hi[~det], ul[~det], color=kw["color"])
+        lows += [y[det], 0.5 * ul[~det]]
+        highs += [y[det] + yerr[det], ul[~det]]
     if model is None and units:
         model = units[0][1].fit_with
     if energies is None:
@@ -117,10 +154,11 @@ def plot_spectrum(data, sed="nufnu", ax=None, model=None, infer=None, posterior=
         km = {"color": "k", "lw": 1.4, "label": f"model ({getattr(model, 'expr', model)})",
               **(kwargs_model or {})}
         ax.plot(E, curve, **km)
-        ok = curve[np.isfinite(curve) & (curve > 0)]
-        if ok.size:
-            ax.set_ylim(ok.min() / 3.0 if kind != "nufnu" else ok.max() * 1e-3, ok.max() * 5.0)
-    log_axes(ax)
+        data_lo = np.concatenate(lows) if lows else np.zeros(0)
+        floor = data_lo[data_lo > 0].min() / 2 if np.any(data_lo > 0) else 0.0
+        highs.append(curve)
+        lows.append(curve[curve >= floor] if floor > 0 else curve.max() * 1e-3)
+    log_ylim(ax, lows, highs)
     label_axes(ax, "energy", kind)
     finish_legend(ax)
     return ax
