@@ -59,7 +59,7 @@ def test_io_writers_pass_the_checker_on_shared_files(shared, tmp_path):
         bio.write_pha(out, bio.read_pha(str(src)))
         check_file(out)
     for rmf in (d / "rmf_obs23523.fits", c / "3c273.rmf",
-                shared / "gbm_bn080916009" / "glg_cspec_n3_bn080916009_v01.rsp2"):
+                shared / "gbm_bn080916009" / "glg_cspec_n3_bn080916009_v00.rsp2"):
         if not rmf.exists():
             continue
         out = tmp_path / rmf.name
