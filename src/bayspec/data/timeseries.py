@@ -24,14 +24,13 @@ TSTART/TSTOP in absolute time (MET s), on the clock of the RSP2 matrices.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from .background_fit import BackgroundFit, fit_binned, fit_unbinned
+from .background_fit import fit_binned, fit_unbinned
 
 __all__ = ["TimeSeries", "LightCurve"]
 
@@ -502,11 +501,9 @@ class TimeSeries:
                 raise DataFormatError(f"no usable row in [{t1:g}, {t2:g}) s", file=self.name)
             src, live = self.pha, float(self.exposure[rows].sum())
         bkg = None if background is None else self.background_spectrum(background, t1, t2, live)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*EBOUNDS.*")
-            return unit_from_rows(src, rows, bkg=bkg, rsp=self.matrices, stat=stat, name=nm,
-                                  time_range=(t1 + self.t0, t2 + self.t0), notc=notc,
-                                  time=0.5 * (t1 + t2), **kwargs)
+        return unit_from_rows(src, rows, bkg=bkg, rsp=self.matrices, stat=stat, name=nm,
+                              time_range=(t1 + self.t0, t2 + self.t0), notc=notc,
+                              time=0.5 * (t1 + t2), **kwargs)
 
     def units(self, intervals, background=None, **kwargs):
         """`unit` for each row of ``intervals`` ``(n, 2)``; a list of `DataUnit`."""
