@@ -337,8 +337,11 @@ def loo_waic(infer, posterior=None, nsamples=2000, seed=None) -> dict:
     Returns
     -------
     dict
-        ``{"elpd_loo", "se_loo", "p_loo", "elpd_waic", "se_waic", "p_waic", "pareto_k_max"}``
-        (log scale: higher is better; the deviance-scale values are −2 times these).
+        ``{"elpd_loo", "se_loo", "p_loo", "elpd_waic", "se_waic", "p_waic", "pareto_k_max",
+        "n_pareto_k_high"}`` (log scale: higher is better; the deviance-scale values are −2
+        times these). The Pareto ``k`` are over groups whose log-likelihood varies between
+        draws (a group whose statistic is 0 for every draw has no information and
+        ``k = inf``); ``n_pareto_k_high`` counts ``k > 0.7``, where PSIS-LOO is unreliable.
 
     Raises
     ------
@@ -358,9 +361,12 @@ def loo_waic(infer, posterior=None, nsamples=2000, seed=None) -> dict:
         warnings.simplefilter("ignore")
         loo = az.loo(idata, pointwise=True)
         waic = az.waic(idata)
+    k = np.asarray(loo.pareto_k, dtype=float)
+    k = k[np.isfinite(k)]  # a group whose log-likelihood is the same for every draw: k = inf
     return {"elpd_loo": float(loo.elpd_loo), "se_loo": float(loo.se), "p_loo": float(loo.p_loo),
             "elpd_waic": float(waic.elpd_waic), "se_waic": float(waic.se),
-            "p_waic": float(waic.p_waic), "pareto_k_max": float(np.max(loo.pareto_k))}
+            "p_waic": float(waic.p_waic), "pareto_k_max": float(np.max(k)) if k.size else float("nan"),
+            "n_pareto_k_high": int(np.sum(k > 0.7))}
 
 
 # ---------------------------------------------------------------------- comparison

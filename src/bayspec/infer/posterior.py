@@ -268,6 +268,63 @@ class Posterior:
         idx = np.minimum(idx, N - 1)
         return self.samples[rng.permutation(idx)]
 
+    # ------------------------------------------------------------------ ArviZ
+    def to_arviz(self, likelihood=None, *, nsamples=None, seed=None):
+        """An ArviZ ``InferenceData``: posterior, pointwise log-likelihood, observed data.
+
+        Parameters
+        ----------
+        likelihood : Likelihood, optional
+            The kernel the samples belong to (``infer.likelihood``); it gives the pointwise
+            log-likelihood ``−stat / 2`` of every noticed group of every unit
+            (`Likelihood.stat_channels`) and the observed counts. Without it only the
+            posterior group is filled.
+        nsamples : int, optional
+            Equally weighted draws to keep (weighted posteriors, e.g. nested sampling, are
+            resampled systematically; see `equal_weight_samples`). Default: all samples
+            of an equal-weight posterior, the Kish effective size of a weighted one.
+        seed : int or numpy Generator, optional
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``posterior`` (one chain; variables named as the parameters); when the
+            likelihood is given, ``log_likelihood`` and ``observed_data`` (one variable
+            ``counts`` over dimension ``group``, labelled ``"<unit>:<index>"``, the noticed
+            groups of all units in the kernel's order) and ``sample_stats.lp`` (log posterior). PSIS-LOO and
+            WAIC (``arviz.loo``, ``arviz.waic``) use the per-group log-likelihood, so the
+            left-out "points" are the spectral groups (Vehtari, Gelman & Gabry 2017).
+
+        Raises
+        ------
+        MissingDependencyError
+            ArviZ is not installed (``pip install 'bayspec[arviz]'``).
+        ConfigError
+            The likelihood's free parameters are not the posterior's.
+        """
+        from .._optional import require
+
+        az = require("arviz")
+        if nsamples is None and self.equal_weights:
+            draws = self.samples
+        else:
+            draws = self.equal_weight_samples(nsamples, seed=seed)
+        post = {n: draws[None, :, j] for j, n in enumerate(self.names)}
+        kw = {}
+        if likelihood is not None:
+            if list(likelihood.free_names) != self.names:
+                raise ConfigError(f"the likelihood's free parameters {likelihood.free_names} are "
+                                  f"not the posterior's {self.names}", key="likelihood")
+            per = likelihood.stat_channels(draws)
+            units = list(per)
+            kw["log_likelihood"] = {"counts": -0.5 * np.concatenate([per[u] for u in units], axis=1)[None]}
+            obs = {t.name: np.asarray(t.S, dtype=float) for t in likelihood._terms}
+            kw["observed_data"] = {"counts": np.concatenate([obs[u] for u in units])}
+            kw["dims"] = {"counts": ["group"]}
+            kw["coords"] = {"group": [f"{u}:{i}" for u in units for i in range(per[u].shape[1])]}
+            kw["sample_stats"] = {"lp": likelihood.logposterior(draws)[None]}
+        return az.from_dict(posterior=post, **kw)
+
     # ------------------------------------------------------------------ plots
     def corner(self, fig=None, truths=None, **kw):
         """Corner plot (see `bayspec.infer._corner.corner_plot`); returns the Figure.
