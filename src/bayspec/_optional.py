@@ -24,6 +24,8 @@ ENGINES = {
     "ultranest": ("nested sampling", "pip install 'bayspec[nested]'  (or: pip install ultranest)"),
     "distributed": ("the dask batch backend",
                     "pip install 'bayspec[dask]'  (or: pip install 'dask[distributed]')"),
+    "arviz": ("PSIS-LOO, WAIC and Posterior.to_arviz",
+              "pip install 'bayspec[arviz]'  (or: pip install 'arviz<1')"),
 }
 
 
