@@ -15,23 +15,23 @@ library     the components and the registry (``library.LIBRARY``, ``library.get`
 Components: ``pl``, ``cpl``, ``band``, ``sbpl``, ``bb``, ``mbb``, ``cutoff``, ``hecut``,
 ``const``, ``mconst``, ``gauss``, ``zshift``, ``tbabs``, ``phabs``, ``wabs``; XSPEC-form
 ``powerlaw``, ``bknpower``, ``cutoffpl``, ``bbody``, ``bbodyrad``, ``bremss``, ``zpowerlw``,
-``zbbody``, ``grbm``, ``lorentz``, ``gaussian``, ``expabs``, ``highecut``; convolutions
-``cflux``, ``cpflux``, ``clumin``; OGIP tables through ``table_model``.
+``zbbody``, ``grbm``, ``lorentz``, ``gaussian``, ``expabs``, ``highecut``, ``nthcomp``;
+convolutions ``cflux``, ``cpflux``, ``clumin``; OGIP tables through ``table_model``.
 """
 
 from . import library
 from .base import DEFAULT_SETTINGS, Model
+from .catalog import catalog, describe
 from .component import Additive, Component, Convolution, Multiplicative, ParSpec
 from .composite import CompositeModel
-from .library import (Band, BBody, BBodyRad, Blackbody, BknPower, Bremss, CFlux, CLumin, Constant, CPFlux, Cutoff,
-                      CutoffPL, CutoffPowerLaw, DiskBlackbody, ExpAbs, Gaussian, GrbM, HighECut, Lorentz,
-                      MultConstant, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs, XGaussian, XHighECut,
-                      XPowerLaw, ZBBody, ZPowerLw, ZShift)
+from .library import (BBody, BBodyRad, Band, Blackbody, BknPower, Bremss, CFlux, CLumin, Constant, CPFlux,
+                      Cutoff, CutoffPL, CutoffPowerLaw, DiskBlackbody, ExpAbs, Gaussian, GrbM, HighECut,
+                      Lorentz, MultConstant, NthComp, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs,
+                      XGaussian, XHighECut, XPowerLaw, ZBBody, ZPowerLw, ZShift)
 from .parse import parse_model
 from .plan import IntegrationPlan
 from .table import table_model
 from .user import user_component
-from .catalog import catalog, describe
 
 pl = PowerLaw
 cpl = CutoffPowerLaw
@@ -64,6 +64,7 @@ lorentz = Lorentz
 gaussian = XGaussian
 expabs = ExpAbs
 highecut = XHighECut
+nthcomp = NthComp
 
 __all__ = [
     "Model", "Component", "Additive", "Multiplicative", "Convolution", "CompositeModel", "ParSpec",
@@ -73,8 +74,10 @@ __all__ = [
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
     "pl", "cpl", "band", "sbpl", "bb", "mbb", "cutoff", "hecut", "const", "mconst", "gauss", "zshift",
     "tbabs", "phabs", "wabs",
-    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
-    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
-    "cflux", "cpflux", "clumin", "powerlaw", "bknpower", "cutoffpl", "bbody", "bbodyrad", "bremss", "zpowerlw", "zbbody",
-    "grbm", "lorentz", "gaussian", "expabs", "highecut",
+    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss",
+    "ZPowerLw", "ZBBody",
+    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut", "NthComp",
+    "cflux", "cpflux", "clumin", "powerlaw", "bknpower", "cutoffpl", "bbody", "bbodyrad", "bremss",
+    "zpowerlw", "zbbody",
+    "grbm", "lorentz", "gaussian", "expabs", "highecut", "nthcomp",
 ]

@@ -4,7 +4,7 @@ Modules: ``powerlaw`` (pl), ``cpl``, ``band``, ``sbpl``, ``blackbody`` (bb), ``d
 (mbb), ``cutoff`` (cutoff, hecut), ``constant`` (const, mconst), ``gauss``, ``zshift``,
 ``absorption`` (tbabs, phabs, wabs), ``xspec_continua`` (XSPEC's own names and
 normalisations: powerlaw, bknpower, cutoffpl, bbody, bbodyrad, bremss, zpowerlw, zbbody,
-grbm, lorentz, gaussian, expabs, highecut), ``fluxconv`` (cflux, cpflux, clumin).
+grbm, lorentz, gaussian, expabs, highecut), ``fluxconv`` (cflux, cpflux, clumin), ``nthcomp`` (thermal Comptonisation).
 """
 
 from __future__ import annotations
@@ -18,19 +18,34 @@ from .constant import Constant, MultConstant
 from .cpl import CutoffPowerLaw
 from .cutoff import Cutoff, HighECut
 from .diskbb import DiskBlackbody
+from .fluxconv import CFlux, CLumin, CPFlux
+from .nthcomp import NthComp
 from .gauss import Gaussian
 from .powerlaw import PowerLaw
 from .sbpl import SmoothlyBrokenPowerLaw
+from .xspec_continua import (
+    BBody,
+    BBodyRad,
+    BknPower,
+    Bremss,
+    CutoffPL,
+    ExpAbs,
+    GrbM,
+    Lorentz,
+    XGaussian,
+    XHighECut,
+    XPowerLaw,
+    ZBBody,
+    ZPowerLw,
+)
 from .zshift import ZShift
-from .fluxconv import CFlux, CLumin, CPFlux
-from .xspec_continua import (BBody, BBodyRad, BknPower, Bremss, CutoffPL, ExpAbs, GrbM, Lorentz, XGaussian,
-                             XHighECut, XPowerLaw, ZBBody, ZPowerLw)
 
 __all__ = ["LIBRARY", "get", "names", "register"] + [
     "PowerLaw", "CutoffPowerLaw", "Band", "SmoothlyBrokenPowerLaw", "Blackbody", "DiskBlackbody",
     "Cutoff", "HighECut", "Constant", "MultConstant", "Gaussian", "ZShift", "TBabs", "PhAbs", "WAbs",
-    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
-    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut",
+    "CFlux", "CPFlux", "CLumin", "XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss",
+    "ZPowerLw", "ZBBody",
+    "GrbM", "Lorentz", "XGaussian", "ExpAbs", "XHighECut", "NthComp",
 ]
 
 #: Registry: component name → class.
@@ -39,7 +54,7 @@ LIBRARY: dict[str, type] = {
     for cls in (PowerLaw, CutoffPowerLaw, Band, SmoothlyBrokenPowerLaw, Blackbody, DiskBlackbody,
                 Cutoff, HighECut, Constant, MultConstant, Gaussian, ZShift, TBabs, PhAbs, WAbs,
                 CFlux, CPFlux, CLumin, XPowerLaw, BknPower, CutoffPL, BBody, BBodyRad, Bremss, ZPowerLw, ZBBody,
-                GrbM, Lorentz, XGaussian, ExpAbs, XHighECut)
+                GrbM, Lorentz, XGaussian, ExpAbs, XHighECut, NthComp)
 }
 
 
