@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import io as bio
-from ..errors import BayspecError
+from ..errors import BayspecError, DataFileError
 
 __all__ = ["describe", "file_kind"]
 
@@ -27,6 +27,43 @@ def _extensions(path):
             classes = "/".join(str(hdr[k]) for k in ("HDUCLAS1", "HDUCLAS2", "HDUCLAS3")
                                if k in hdr)
             out.append((i, name, hdr.get("EXTVER"), rows, classes))
+    return out
+
+
+def _truncation(path):
+    """``(actual, expected)`` bytes when the file is shorter than its FITS headers say
+    (a truncated copy or write), else None. Compressed files are not checked."""
+    import os
+
+    from ..io._source import open_fits, parse_source
+
+    target, _, display = parse_source(path)
+    if not isinstance(target, (str, os.PathLike)) or str(target).endswith((".gz", ".Z")):
+        return None
+    with open_fits(target, display) as hdul:
+        n = len(hdul)
+        info = hdul.fileinfo(n - 1) if n else None
+    if not info:
+        return None
+    expected = int(info["datLoc"]) + int(info["datSpan"])
+    actual = os.path.getsize(target)
+    return (actual, expected) if actual < expected else None
+
+
+def _unresolved(s):
+    """Problems for BACKFILE/RESPFILE/ANCRFILE values that name no existing file (by the
+    rules `bayspec.data` follows: `bayspec.data._resolve.resolve_keyword`)."""
+    from ..data._resolve import resolve_keyword
+
+    out = []
+    for key in ("backfile", "respfile", "ancrfile"):
+        v = getattr(s, key, None)
+        for val in sorted({str(x) for x in (v if isinstance(v, list) else [v]) if x}):
+            try:
+                resolve_keyword(val, s.filename, key.upper())
+            except BayspecError as exc:
+                out.append(f"{key.upper()} = {val!r} does not resolve: "
+                           + exc.problem.split(": ", 1)[-1].split("; pass it")[0])
     return out
 
 
@@ -94,6 +131,7 @@ def _pha_lines(kind, s):
         vals = sorted({str(x) for x in (v if isinstance(v, list) else [v]) if x})
         if vals:
             lines.append((key.upper(), ", ".join(vals[:3]) + (" ..." if len(vals) > 3 else "")))
+    problems += _unresolved(s)
     bad_exp = int(np.sum(exp <= 0))
     if bad_exp:
         problems.append(f"{bad_exp} row(s) with zero or negative exposure")
@@ -106,7 +144,13 @@ def _pha_lines(kind, s):
     if np.any(grouping != 1):
         lines.append(("grouping", f"{int(np.sum(grouping[0] == 1))} groups (row 0)"))
     if np.any(counts < 0):
-        problems.append(f"{int(np.sum(counts < 0))} negative count value(s)")
+        rows, cols = np.nonzero(counts < 0)
+        chans = np.unique(np.asarray(s.channel).reshape(-1)[cols] if np.size(s.channel)
+                          == nchan else cols + s.first_channel)
+        shown = ", ".join(str(int(c)) for c in chans[:10]) + (" ..." if chans.size > 10 else "")
+        problems.append(f"{rows.size} negative count value(s) in channel(s) {shown}"
+                        + (f" of {np.unique(rows).size} row(s)" if nrow > 1 else "")
+                        + " (Poisson statistics cannot use them)")
     if not np.isfinite(counts).all():
         problems.append("non-finite counts")
     return lines, problems
@@ -149,8 +193,23 @@ def _arf_lines(kind, a):
 
 
 def describe(path) -> str:
-    """Multi-line text describing the OGIP file ``path`` (type, sizes, ranges, problems)."""
+    """Multi-line text describing the OGIP file ``path`` (type, sizes, ranges, problems).
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, not FITS, shorter than its headers say (truncated), or a
+        FITS file whose tables cannot be read (damaged).
+    """
+    cut = _truncation(path)
+    if cut is not None:
+        raise DataFileError(f"truncated or damaged FITS file: {cut[0]} bytes, its headers "
+                            f"need {cut[1]} (an incomplete copy or write)", file=path)
     kind, obj = file_kind(path)
+    damaged = [e for e in obj if "damaged" in e] if kind.startswith("FITS") else []
+    if damaged:
+        raise DataFileError("damaged FITS file: " + "; ".join(
+            e.split(": ", 1)[-1] for e in damaged), file=path)
     if kind.startswith("PHA"):
         lines, problems = _pha_lines(kind, obj)
     elif kind == "ARF":
