@@ -13,17 +13,15 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from test_goodness import _units, demo_infer
 
 from bayspec.errors import ConfigError, ModelError
 from bayspec.infer import Infer, Posterior
-from bayspec.infer._multidata import StackedData, batch_fit, simulate
-from bayspec.infer.compare import (Comparison, bayes_factor, compare, information_criteria,
-                                   lrt_pvalues, lrt_test)
+from bayspec.infer._multidata import batch_fit, simulate
+from bayspec.infer.compare import Comparison, bayes_factor, compare, information_criteria, lrt_pvalues, lrt_test
 from bayspec.infer.mle import FitProblem
 from bayspec.model import parse_model
 from bayspec.parameter import Uniform
-
-from test_goodness import _units, demo_infer
 
 
 def _with_bb(infer_units, kT=None):
@@ -129,3 +127,34 @@ def test_lrt_calibration_and_boundary_on_n6():
     naive = stats.chi2.sf(lr[pos], 1)
     cal = np.array([np.mean(sims[i] >= lr[i]) for i in np.flatnonzero(pos)])
     assert np.mean(cal < naive) > 0.7
+
+
+def test_nested_run_shows_ln_z_in_its_information():
+    pytest.importorskip("ultranest")
+    from bayspec.infer.samplers import run_sampler
+    from bayspec.model.library import PowerLaw
+
+    unit = _units([("n6", [8, 900])])[0]
+    model = PowerLaw()
+    model["K"].update(prior=Uniform(1.0, 40.0), value=10.0)
+    model["alpha"].update(prior=Uniform(-1.6, -1.2), value=-1.4)
+    lik = Infer([(unit, model)]).likelihood
+    post = run_sampler("nested", lik, None, None, seed=1, nlive=40, min_ess=40, dlogz=2.0)
+    assert post.info["logz"] == post.logz and post.info["logz_err"] == post.logz_err
+    assert "ln Z = " in repr(post)
+
+
+def test_compare_uses_evidences_when_both_have_them():
+    a = demo_infer("cpl")
+    from bayspec.data import Data
+
+    b = Infer([(Data(_units()), _with_bb(None))])
+    b.units[2].par["sf"].thaw()
+    b.fit(raise_on_failure=False)
+    a.posterior = Posterior(a.free_names, np.zeros((3, len(a.free_names))), logz=-250.0, logz_err=0.2)
+    b.posterior = Posterior(b.free_names, np.zeros((3, len(b.free_names))), logz=-251.5, logz_err=0.3)
+    c = compare(a, b)
+    lnb, err = c.ln_bayes_factor
+    assert lnb == pytest.approx(-1.5) and err == pytest.approx(math.hypot(0.2, 0.3))
+    assert c.to_dict()["ln_bayes_factor"]["wording"] == "positive for the null"
+    assert "ln B (alt/null) = -1.500" in repr(c) and "ln Z: null -250.000" in repr(c)

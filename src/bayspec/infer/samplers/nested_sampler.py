@@ -167,6 +167,9 @@ def run_nested(lik, start=None, scale=None, *, seed=None, progress=False, **kw):
         "evals_per_second": counted.nevals / elapsed if elapsed > 0 else float("nan"),
     }
     info["ess_per_second"] = info["ess"] / elapsed if elapsed > 0 else float("nan")
+    # the evidence in the run information too, so every place that shows a run's
+    # information (result.json's posterior_info, reports) shows ln Z
+    info["logz"], info["logz_err"] = float(res["logz"]), float(res["logzerr"])
     return Posterior(names, points, weights=w, loglike=ll, logprior=lprior,
                      logz=float(res["logz"]), logz_err=float(res["logzerr"]), info=info,
                      units=units, labels=labels)
