@@ -19,8 +19,8 @@ from .cpl import CutoffPowerLaw
 from .cutoff import Cutoff, HighECut
 from .diskbb import DiskBlackbody
 from .fluxconv import CFlux, CLumin, CPFlux
-from .nthcomp import NthComp
 from .gauss import Gaussian
+from .nthcomp import NthComp
 from .powerlaw import PowerLaw
 from .sbpl import SmoothlyBrokenPowerLaw
 from .xspec_continua import (

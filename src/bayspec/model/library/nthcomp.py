@@ -19,8 +19,8 @@ x_max = 40 max(kT_e, kT_bb) / m_e c²: with n = e^(−x/θ) w the operator is se
 d/du [θ x³ e^(−x/θ) w_u] − β x³ e^(−x/θ) w = −x³ s, and its conservative three-point
 discretisation is an M-matrix (stable, positive), solved for the whole batch of parameter
 vectors in one sparse tridiagonal solve. Boundary conditions: n' = (Γ − 1) n / x at x_min
-(the solution regular at x → 0) and no photon flux, θ n' + n = 0, at x_max. The photon spectrum is N(E) ∝ x² n(x), interpolated in ln N
-vs ln E.
+(the solution regular at x → 0) and no photon flux, θ n' + n = 0, at x_max. The photon
+spectrum is N(E) ∝ x² n(x), interpolated in ln N vs ln E.
 
 Differences from XSPEC's ``nthcomp``: no relativistic corrections to the Kompaneets
 operator (ZJM96 add them for kT_e ≳ 100 keV; use kT_e ≲ 50 keV for XSPEC-level agreement of
