@@ -1,6 +1,6 @@
 """The one place that decides which optional engines bayspec can use.
 
-Heavy engines (nested sampling, distributed computing) are optional extras. They are
+Heavy engines (nested sampling, NUTS, distributed computing) are optional extras. They are
 imported lazily, only when a feature that needs them runs, so ``import bayspec`` never pays
 for them or fails on them; every caller asks here and gets either the module or a
 `MissingDependencyError` that says what needs it and how to install it.
@@ -26,6 +26,8 @@ ENGINES = {
                     "pip install 'bayspec[dask]'  (or: pip install 'dask[distributed]')"),
     "arviz": ("PSIS-LOO, WAIC and Posterior.to_arviz",
               "pip install 'bayspec[arviz]'  (or: pip install 'arviz<1')"),
+    "nutpie": ("NUTS sampling (infer.sample('nuts'))",
+               "pip install 'bayspec[nuts]'  (or: pip install nutpie; needs Python >= 3.11)"),
 }
 
 

@@ -9,12 +9,10 @@ Methods
 ``"nested"``  nested sampling with the evidence ln Z (Skilling 2004) through the optional
               UltraNest engine (Buchner 2021), whose ``vectorized=True`` mode sends batches
               to the kernel. `nested_sampler`; needs ``pip install bayspec[nested]``.
-
-Not provided: ``"nuts"`` (Hoffman & Gelman 2014). NUTS needs gradients of the log posterior;
-getting them (JAX/numpyro, or hand-written derivatives of every model component, integration
-plan and statistic) would mean rewriting the kernel in an autodiff framework. That is out of
-scope here; the ensemble sampler needs no gradients and is efficient for the few (≲ 10)
-parameters of spectral fits.
+``"nuts"``    the No-U-Turn Sampler (Hoffman & Gelman 2014) on the kernel's exact gradient
+              (`Likelihood.evaluate_and_grad`) through the optional nutpie engine, in
+              unconstrained coordinates with the Laplace covariance at the MLE as metric.
+              `nuts_sampler`; needs ``pip install bayspec[nuts]``.
 
 Modules
 -------
@@ -22,6 +20,7 @@ Modules
 _common         parameter metadata, seeds, option checks, call counting, `SamplerWarning`.
 emcee_sampler   `run_emcee`.
 nested_sampler  `run_nested`, `prior_transform`.
+nuts_sampler    `run_nuts`, `Unconstrained` (bounded parameters to R and back).
 """
 
 from __future__ import annotations
@@ -31,17 +30,13 @@ from ._common import SamplerWarning
 from ..._optional import MissingDependencyError, available, require
 from .emcee_sampler import run_emcee
 from .nested_sampler import run_nested
+from .nuts_sampler import run_nuts
 
 __all__ = ["run_sampler", "METHODS", "SamplerWarning", "MissingDependencyError", "available", "require",
-           "run_emcee", "run_nested"]
+           "run_emcee", "run_nested", "run_nuts"]
 
 #: method name -> sampler function ``f(lik, start, scale, *, seed, progress, **kw)``
-METHODS = {"emcee": run_emcee, "nested": run_nested}
-
-_NOT_PROVIDED = {
-    "nuts": "NUTS needs gradients of the log posterior, which would require rewriting the "
-            "likelihood kernel in JAX (numpyro); it is not provided",
-}
+METHODS = {"emcee": run_emcee, "nested": run_nested, "nuts": run_nuts}
 
 
 def run_sampler(method, lik, start, scale, *, seed=None, progress=False, **kw):
@@ -49,11 +44,12 @@ def run_sampler(method, lik, start, scale, *, seed=None, progress=False, **kw):
 
     Parameters
     ----------
-    method : {"emcee", "nested"}
+    method : {"emcee", "nested", "nuts"}
     lik : Likelihood
         The batched kernel (`bayspec.infer.Likelihood`).
     start : array_like (nfree,)
-        Best fit (MLE), in ``lik.free_names`` order; centre of the emcee starting ball.
+        Best fit (MLE), in ``lik.free_names`` order; centre of the emcee starting ball,
+        NUTS's start and the point of its Laplace metric.
     scale : array_like (nfree,)
         Its 1σ (Hesse) errors; the emcee ball width is ``0.1 × scale``.
     seed : int, numpy.random.Generator or None
@@ -62,7 +58,8 @@ def run_sampler(method, lik, start, scale, *, seed=None, progress=False, **kw):
         Show a progress bar / status line.
     **kw
         Method options: emcee ``nwalkers, nsteps, burn, thin, ball, moves``; nested ``nlive, dlogz,
-        min_ess, max_ncalls, frac_remain``. Unknown options raise `ConfigError`.
+        min_ess, max_ncalls, frac_remain``; nuts ``draws, tune, chains, cores, target_accept,
+        maxdepth, jitter, whiten``. Unknown options raise `ConfigError`.
 
     Returns
     -------
@@ -73,12 +70,11 @@ def run_sampler(method, lik, start, scale, *, seed=None, progress=False, **kw):
     ConfigError
         Unknown method or option.
     MissingDependencyError
-        ``"nested"`` without UltraNest installed.
+        ``"nested"`` without UltraNest, ``"nuts"`` without nutpie installed.
     """
     key = str(method).lower()
     fn = METHODS.get(key)
     if fn is None:
-        why = _NOT_PROVIDED.get(key)
-        msg = f"unknown sampling method {method!r}" if why is None else f"method {method!r}: {why}"
-        raise ConfigError(f"{msg}; valid methods: {', '.join(METHODS)}", key="method")
+        raise ConfigError(f"unknown sampling method {method!r}; valid methods: {', '.join(METHODS)}",
+                          key="method")
     return fn(lik, start, scale, seed=seed, progress=progress, **kw)
