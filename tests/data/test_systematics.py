@@ -17,7 +17,8 @@ BAT = ("grb110731a_bat_gbm", "gbm_bat_joint_BAT")
 
 
 def _bat(**kw):
-    return DataUnit(str(bundled_path(BAT[0], BAT[1] + ".pha")), bkg=False, rsp=str(bundled_path(BAT[0], BAT[1] + ".rsp")),
+    return DataUnit(str(bundled_path(BAT[0], BAT[1] + ".pha")), bkg=False,
+                    rsp=str(bundled_path(BAT[0], BAT[1] + ".rsp")),
                     stat="chi2", notc=[[15, 150]], name="bat", **kw)
 
 
@@ -93,3 +94,14 @@ def test_chi2_on_all_zero_counts_is_refused():
             parse_model("pl"))
     u = DataUnit(src, bkg=False, rsp=f["rsp"], stat="chi2_gehrels", name="u")
     assert np.isfinite(Infer([(u, parse_model("pl"))]).likelihood.stat())
+
+
+def test_negative_counts_name_the_file_and_channels():
+    f = grb090217a("n6")
+    counts = np.full(128, 5.0)
+    counts[[40, 41]] = -3.0
+    src = Source(counts, None, 1.0, name="neg", file="neg.pha")
+    u = DataUnit(src, bkg=False, rsp=f["rsp"], stat="cstat", name="u")
+    with pytest.raises(StatisticError, match=r"negative counts \(channels 40, 41\)") as exc:
+        u.fold(parse_model("pl"))
+    assert "neg.pha" in str(exc.value)

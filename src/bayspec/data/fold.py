@@ -67,6 +67,34 @@ def _array_or_none(unit, attr):
     return None if v is None else np.asarray(v, dtype=float)
 
 
+#: Statistics whose source counts are Poisson (so must be >= 0).
+_POISSON_SOURCE = ("cstat", "wstat", "pstat", "pgstat")
+
+
+def _check_counts(fold, unit):
+    """Poisson statistics need non-negative source (and, for wstat, background) counts:
+    say which file and which channels, instead of the statistic's bare "S: must be >= 0"."""
+    name = fold.stat_name.lower()
+    if name not in _POISSON_SOURCE:
+        return
+    checks = [("source", fold.S, unit.src_ins)]
+    if name in ("wstat", "cstat", "pstat") and fold.B is not None:
+        checks.append(("background", fold.B, unit.bkg_ins))
+    for what, counts, spec in checks:
+        bad = np.flatnonzero(counts < 0)
+        if bad.size:
+            g = unit.grouping
+            chans = np.concatenate([g.index[g.starts[i]:g.starts[i] + g.sizes[i]] for i in bad])
+            ch = np.asarray(spec.channel)[chans] if getattr(spec, "channel", None) is not None \
+                else chans
+            shown = ", ".join(str(int(c)) for c in ch[:10]) + (" ..." if ch.size > 10 else "")
+            raise StatisticError(
+                f"{bad.size} noticed group(s) of the {what} spectrum have negative counts "
+                f"(channels {shown}); {name} needs Poisson counts >= 0: use a chi2 statistic "
+                "for background-subtracted data, or ignore those channels with notc",
+                file=spec.file, hdu=spec.hdu, key=unit.name)
+
+
 def _check_variance(fold, unit):
     """Refuse data-variance chi-square on groups whose variance is zero.
 
@@ -165,6 +193,7 @@ class UnitFold:
         self.weight = unit.selection.weight
         self._prepared = None
         self._prepared_grad = None
+        _check_counts(self, unit)
         _check_variance(self, unit)
 
     # ------------------------------------------------------------------ counts

@@ -7,18 +7,18 @@ gathers them under one name:
 
 predict     ``npred``, ``npred_signal``, ``npred_background``, ``stat_sum``,
             ``stat_array``, ``residuals`` (`bayspec.data.predict`)
-simulate    ``fake`` and the vectorised ``fake_counts`` (`bayspec.data.simulate`)
+simulate    ``fake`` (in place), ``faked_copy`` and the vectorised ``fake_counts``
+            (`bayspec.data.simulate`)
 stack       ``stack_units``, ``slice_by_energy``, ``resample_energy_axis``
             (`bayspec.data._reshape`)
 profiles    ``wstat_background``, ``pgstat_background`` (`bayspec.stat.profile`)
 """
 
 from ..data._reshape import resample_energy_axis, slice_by_energy, stack_units
-from ..data.predict import (npred, npred_background, npred_signal, residuals, stat_array,
-                            stat_sum)
-from ..data.simulate import fake, fake_counts
+from ..data.predict import npred, npred_background, npred_signal, residuals, stat_array, stat_sum
+from ..data.simulate import fake, fake_counts, faked_copy
 from ..stat.profile import pgstat_background, wstat_background
 
 __all__ = ["npred", "npred_signal", "npred_background", "stat_sum", "stat_array",
-           "residuals", "fake", "fake_counts", "stack_units", "slice_by_energy",
+           "residuals", "fake", "faked_copy", "fake_counts", "stack_units", "slice_by_energy",
            "resample_energy_axis", "wstat_background", "pgstat_background"]

@@ -23,12 +23,13 @@ from .bayesian_blocks import bayesian_blocks
 from .collection import FluxPointsCollection
 from .excess import ExcessEstimator
 from .flux_points import FluxPoints
+from .flux_points_dataset import FluxPointsDataset
 from .flux_points_estimator import FluxPointsEstimator
 from .flux_result import FluxResult, reference_fluxes
 from .lightcurve import LightCurveEstimator
 from .series import SpectrumSeries
 from .time_resolved import TimeResolvedResult, fit_time_resolved
 
-__all__ = ["Estimator", "FluxResult", "reference_fluxes", "FluxPoints", "FluxPointsCollection",
+__all__ = ["Estimator", "FluxPointsDataset", "FluxResult", "reference_fluxes", "FluxPoints", "FluxPointsCollection",
            "FluxPointsEstimator", "LightCurveEstimator", "SpectrumSeries", "bayesian_blocks",
            "fit_time_resolved", "TimeResolvedResult", "ExcessEstimator"]
