@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from scipy.stats import gaussian_kde
 
+from bayspec._optional import available, require
 from bayspec.data import Data, DataUnit
 from bayspec.errors import ConfigError, FitError
 from bayspec.examples import grb090217a
-from bayspec.infer import Infer, Likelihood
+from bayspec.infer import Infer
 from bayspec.infer.posterior import Posterior
 from bayspec.infer.samplers import METHODS, MissingDependencyError, SamplerWarning, run_sampler
 from bayspec.infer.samplers.nuts_sampler import Unconstrained, _scale_in_z, _Target
 from bayspec.model import parse_model
-from bayspec.model.library import Band, PowerLaw
+from bayspec.model.library import PowerLaw
 from bayspec.parameter import LogNormal, Normal, Par, TruncatedNormal, Uniform
-from bayspec._optional import available, require
 
 
 # ---------------------------------------------------------------- coordinates (no nutpie)

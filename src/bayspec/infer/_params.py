@@ -142,5 +142,6 @@ class ParameterSpace:
         th = self.as_theta(theta)
         out = np.empty_like(th)
         for j, p in enumerate(self._free_list):
-            out[:, j] = p.dlogprior(th[:, j])
-        return out
+            out[:, j] = p.prior.dlogpdf(th[:, j])
+        lo, hi = self.bounds().T
+        return np.where((th >= lo) & (th <= hi), out, np.nan)

@@ -25,9 +25,9 @@ nuts_sampler    `run_nuts`, `Unconstrained` (bounded parameters to R and back).
 
 from __future__ import annotations
 
+from ..._optional import MissingDependencyError, available, require
 from ...errors import ConfigError
 from ._common import SamplerWarning
-from ..._optional import MissingDependencyError, available, require
 from .emcee_sampler import run_emcee
 from .nested_sampler import run_nested
 from .nuts_sampler import run_nuts

@@ -57,8 +57,8 @@ import warnings
 import numpy as np
 from scipy.special import expit, log_expit
 
-from ...errors import ConfigError, FitError
 from ..._optional import require
+from ...errors import ConfigError, FitError
 from .._transform import Coordinates
 from ..posterior import Posterior
 from ._common import SamplerWarning, Timer, as_generator, check_kwargs, free_meta, seed_info
@@ -403,7 +403,7 @@ def _diagnostics(trace, theta):
     """Divergences, step sizes, tree depths from nutpie's trace; bulk and tail ESS and
     rank-normalised R-hat of each parameter from the draws ``theta (chains, draws, d)``
     (ArviZ; Vehtari et al. 2021)."""
-    import arviz
+    arviz = require("arviz")  # a dependency of nutpie
 
     st = trace.sample_stats
     div = np.asarray(st["diverging"].values, dtype=bool)
