@@ -158,3 +158,17 @@ def test_compare_uses_evidences_when_both_have_them():
     assert lnb == pytest.approx(-1.5) and err == pytest.approx(math.hypot(0.2, 0.3))
     assert c.to_dict()["ln_bayes_factor"]["wording"] == "positive for the null"
     assert "ln B (alt/null) = -1.500" in repr(c) and "ln Z: null -250.000" in repr(c)
+
+
+def test_compare_leaves_the_first_analysis_at_its_best_fit():
+    from bayspec.data import Data
+
+    data = Data(_units())
+    data["b1"].par["sf"].thaw()
+    a = Infer([(data, parse_model("cpl"))])
+    ra = a.fit()
+    b = Infer([(data, parse_model("pl"))])  # the same units: b1.sf is one Par
+    b.fit(raise_on_failure=False)
+    compare(a, b)
+    assert data["b1"].par["sf"].value == pytest.approx(ra.values["b1.sf"])
+    assert a.likelihood.stat() == pytest.approx(ra.stat)

@@ -460,6 +460,11 @@ def compare(infer, other, *, nsim=0, seed=None, starts=None, loo=False, tol=1e-4
     Comparison
         Information criteria always; the LRT when nested; the Bayes factor when both carry
         nested-sampling posteriors (``infer.posterior`` with ``logz``).
+
+    Notes
+    -----
+    Two analyses of the same `Data` share its units' scale factors (``b1.sf``); fitting one
+    moves them, so at the end the parameters of ``infer`` are set back to its best fit.
     """
     r_a, r_b = _fitted(infer), _fitted(other)
     null, alt = (infer, other) if r_a.nfree <= r_b.nfree else (other, infer)
@@ -478,5 +483,7 @@ def compare(infer, other, *, nsim=0, seed=None, starts=None, loo=False, tol=1e-4
     loo_res = None
     if loo and p0 is not None and p1 is not None:
         loo_res = (loo_waic(null, p0, seed=seed), loo_waic(alt, p1, seed=seed))
+    # the analyses may share Pars (the units' scale factors): leave ``infer`` at its best fit
+    infer.likelihood.space.set(_theta(r_a, infer.likelihood))
     return Comparison((_expr(null), _expr(alt)), (information_criteria(r0), information_criteria(r1)),
                       lrt=lrt, ln_bayes_factor=lnb, logz=logz, loo=loo_res, note=note)
