@@ -60,8 +60,8 @@ def _bayspec04(python):
     """Time bayspec 0.4 on case (b) in its own interpreter; None when unavailable."""
     if not python or not Path(python).exists():
         return None
-    from bayspec.io import read_rmf, write_rmf
     from bayspec.examples import bundled_path
+    from bayspec.io import read_rmf, write_rmf
     src = bundled_path("gbm_bn090217206")
     with tempfile.TemporaryDirectory() as tmp:
         for det in ("n6", "b1"):

@@ -80,7 +80,8 @@ def main(nrep=15, batched_grad=False, exact_grad=False):
         "cold_s": cold, "warm_median_s": float(np.median(warm)), "warm_min_s": float(np.min(warm)),
         "kernel_build_s": build, "evaluate_s": per_eval, "nfcn": res.nfcn,
         "values": dict(res.values), "errors": dict(res.errors), "stat": res.stat,
-        "target_warm_s": 0.050, "batched_grad": batched_grad, "exact_grad": exact_grad, "python": platform.python_version(), "machine": platform.machine(),
+        "target_warm_s": 0.050, "batched_grad": batched_grad, "exact_grad": exact_grad,
+        "python": platform.python_version(), "machine": platform.machine(),
     }
     print(f"{'quantity':<22}{'value':>14}")
     for k in ("cold_s", "warm_median_s", "warm_min_s", "kernel_build_s", "evaluate_s", "nfcn"):

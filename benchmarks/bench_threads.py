@@ -94,8 +94,8 @@ def main(argv=None):
     info = {"machine": platform.platform(), "cpus": os.cpu_count(),
             "python": platform.python_version(), "rows": rows}
     try:
-        from threadpoolctl import threadpool_info
         import numpy  # noqa: F401 - loads the BLAS library
+        from threadpoolctl import threadpool_info
 
         info["blas"] = [{k: i.get(k) for k in ("internal_api", "version", "num_threads")}
                         for i in threadpool_info() if i.get("user_api") == "blas"]

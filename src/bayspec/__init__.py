@@ -7,7 +7,8 @@ implements, plotting a unit, is bound here through `bayspec._hooks` so that matp
 loads only when plotting.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 try:
     __version__ = _version("bayspec")

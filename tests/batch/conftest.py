@@ -1,7 +1,6 @@
 """A store holding the GRB 080916C NaI n3 CSPEC series (1859 rows, 3 RSP2 matrices)."""
 
 import pytest
-
 from batch_helpers import GBM, KEY
 
 

@@ -2,14 +2,12 @@ import math
 
 import numpy as np
 import pytest
+from batch_helpers import EMPTY_ROW, GBM, KEY, NEG_EXPOSURE_ROW
 
-from bayspec.batch import (Task, Template, run_batch, run_chunk, tasks_from_files,
-                           tasks_from_store)
 from bayspec._optional import MissingDependencyError, require
+from bayspec.batch import Task, Template, run_batch, run_chunk, tasks_from_files, tasks_from_store
 from bayspec.errors import ConfigError
 from bayspec.store import ResultStore
-
-from batch_helpers import EMPTY_ROW, GBM, KEY, NEG_EXPOSURE_ROW
 
 TEMPLATE = Template("pl", stat="cstat", notc=[8, 900], fit={"n_starts": 64})
 ROWS = "1000:1210"  # 210 rows including the empty and the negative-exposure rows

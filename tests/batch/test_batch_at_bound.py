@@ -1,10 +1,10 @@
 """A batch fit that ends with a parameter on a bound is not stored as valid, and the record
 names the parameter and the bound (it used to be stored ``{"valid": true}``, status ok)."""
 
+from batch_helpers import KEY
+
 from bayspec.batch import Template, run_batch, tasks_from_store
 from bayspec.store import ResultStore
-
-from batch_helpers import KEY
 
 # pre-burst rows of the n3 CSPEC series: no curvature, cpl's Ep runs to its upper bound
 ROWS = [1196, 1203]

@@ -4,14 +4,13 @@ old one, the exit status says whether every task has a valid fit, the batch.yaml
 documented, and ``row:`` of a files entry applies to a PHA-II background too."""
 
 import pytest
+from batch_helpers import EMPTY_ROW, GBM, KEY, NEG_EXPOSURE_ROW
 
 from bayspec.batch import Template, run_batch, tasks_from_files, tasks_from_store
 from bayspec.cli.batch import build_parser
 from bayspec.cli.main import main
 from bayspec.errors import ConfigError
 from bayspec.store import ResultStore
-
-from batch_helpers import EMPTY_ROW, GBM, KEY, NEG_EXPOSURE_ROW
 
 AT_BOUND_ROWS = [1196, 1203]  # pre-burst rows: cpl's Ep runs to its upper bound
 TPL = Template("cpl", stat="cstat", notc=[8, 900], fit={"n_starts": 64})

@@ -9,11 +9,10 @@ import time
 
 import h5py
 import pytest
+from batch_helpers import KEY
 
 from bayspec.batch import Template, run_batch, tasks_from_store
 from bayspec.store import ResultStore
-
-from batch_helpers import KEY
 
 TEMPLATE = Template("pl", stat="cstat", notc=[8, 900], fit={"n_starts": 64})
 ROWS = "1300:1500"

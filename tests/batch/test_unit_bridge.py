@@ -1,10 +1,9 @@
 import numpy as np
 import pytest
+from batch_helpers import GBM, KEY, NEG_EXPOSURE_ROW
 
 from bayspec.errors import DataFormatError, StoreError
 from bayspec.store import Store, unit_from_store
-
-from batch_helpers import GBM, KEY, NEG_EXPOSURE_ROW
 
 
 def test_unit_from_store_builds_a_fittable_unit(gbm_store):

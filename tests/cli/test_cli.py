@@ -99,7 +99,7 @@ def test_fit_writes_outputs(tmp_path, capsys):
 
 def test_relative_paths_and_links(tmp_path):
     n6 = grb090217a("n6")
-    for k, v in n6.items():
+    for v in n6.values():
         (tmp_path / Path(v).name).write_bytes(Path(v).read_bytes())
     raw = {"units": {"n6": {k: Path(v).name for k, v in n6.items()} | {"notc": [8, 900]}},
            "model": "band + bb", "params": {"n6.sf": "free", "bb.kT": {"link": "band.Ep"}}}

@@ -4,13 +4,27 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 
-from bayspec.data import (Auxiliary, BalrogResponse, Data, DataUnit, InterpolatedProvider,
-                          Redistribution, Response, Source, kbn_upper_limit)
+from bayspec.data import (
+    Auxiliary,
+    BalrogResponse,
+    Data,
+    DataUnit,
+    InterpolatedProvider,
+    Redistribution,
+    Response,
+    Source,
+    kbn_upper_limit,
+)
 from bayspec.data import grouping as grp
 from bayspec.data.notice import normalize_notc, notice_mask
-from bayspec.errors import (ChannelMismatchError, ConfigError, DataFormatError,
-                            ModelNotBoundError, NoticeError, StatisticError)
-
+from bayspec.errors import (
+    ChannelMismatchError,
+    ConfigError,
+    DataFormatError,
+    ModelNotBoundError,
+    NoticeError,
+    StatisticError,
+)
 
 
 # ---------------------------------------------------------------- noticing

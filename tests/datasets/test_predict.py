@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
+from dshelpers import cpl_model, gbm_unit, synthetic_unit
 from scipy.special import xlogy
 
 from bayspec.data.unit import DataUnit
 from bayspec.errors import ConfigError, ModelNotBoundError
 from bayspec.infer.likelihood import Likelihood
-
-from dshelpers import cpl_model, gbm_unit, synthetic_unit
 
 
 def test_npred_is_signal_plus_background(gbm):

@@ -22,9 +22,8 @@ def hess_fit(request):
     if SHARED is None or not (SHARED / "hess_crab" / "pha_obs23523.fits").exists():
         pytest.skip("H.E.S.S. Crab data (../shared/data/hess_crab) not present")
     from bayspec.data import Data, DataUnit
-    from bayspec.infer import Likelihood
+    from bayspec.infer import Likelihood, fit_mle
     from bayspec.model import pl
-    from bayspec.infer import fit_mle
 
     d = SHARED / "hess_crab"
     data = Data([DataUnit(str(d / f"pha_obs{r}.fits"), stat="wstat", name=f"r{r}") for r in HESS_RUNS])

@@ -16,7 +16,7 @@ def _points(scan=False):
     e = np.array([10.0, 20.0, 40.0, 80.0])
     grid = np.linspace(0.0, 3.0, 31)
     rows = []
-    for i, (norm, ts) in enumerate(zip((1.0, 1.3, 0.7), (100.0, 9.0, 1.0))):
+    for norm, ts in zip((1.0, 1.3, 0.7), (100.0, 9.0, 1.0)):
         r = dict(norm=norm, norm_err=0.1, norm_errp=0.12, norm_errn=0.09, norm_ul=1.5,
                  ts=ts, sqrt_ts=np.sqrt(ts))
         if scan:

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 
-from bayspec.estimators import (FluxPointsCollection, LightCurveEstimator, TimeResolvedResult,
-                                fit_time_resolved)
+from bayspec.estimators import FluxPointsCollection, LightCurveEstimator, TimeResolvedResult, fit_time_resolved
 
 INTERVALS = [0.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0]
 
@@ -18,8 +17,7 @@ def trs(gbm_series):
 @pytest.fixture(scope="module")
 def ref_model(gbm_series):
     """CPL fitted over 0-60 s: the reference model of the light curves."""
-    from bayspec.infer import fit_mle
-    from bayspec.infer import Likelihood
+    from bayspec.infer import Likelihood, fit_mle
     from bayspec.model import cpl
 
     m = cpl()

@@ -6,9 +6,7 @@ import pytest
 from astropy import units as u
 
 from bayspec.errors import ConfigError
-from bayspec.estimators import (Estimator, ExcessEstimator, FluxPointsEstimator,
-                                LightCurveEstimator)
-
+from bayspec.estimators import Estimator, ExcessEstimator, FluxPointsEstimator, LightCurveEstimator
 from conftest import HESS_RUNS, SHARED
 
 EDGES = np.geomspace(1.0, 30.0, 7) * u.TeV

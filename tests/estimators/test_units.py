@@ -5,8 +5,7 @@ import pytest
 from astropy import units as u
 from astropy.table import Table
 
-from bayspec.estimators import (FluxPoints, FluxPointsCollection, bayesian_blocks,
-                                reference_fluxes)
+from bayspec.estimators import FluxPoints, FluxPointsCollection, bayesian_blocks, reference_fluxes
 from bayspec.estimators._profile import profile_norm
 from bayspec.model import pl
 

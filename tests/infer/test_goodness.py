@@ -17,8 +17,7 @@ from bayspec.errors import ConfigError, ModelError
 from bayspec.examples import grb090217a
 from bayspec.infer import Infer, Posterior, fit_mle
 from bayspec.infer._multidata import StackedData, batch_fit, simulate
-from bayspec.infer.goodness import (bootstrap_pvalues, goodness, ppc_pvalue, predictive_counts,
-                                    refit_settings)
+from bayspec.infer.goodness import bootstrap_pvalues, goodness, ppc_pvalue, predictive_counts, refit_settings
 from bayspec.infer.mle import FitProblem
 from bayspec.model import parse_model
 

@@ -8,7 +8,7 @@ import pytest
 
 from bayspec.data import Data, DataUnit
 from bayspec.examples import grb090217a
-from bayspec.infer import Infer, Likelihood
+from bayspec.infer import Infer
 from bayspec.model import parse_model
 
 

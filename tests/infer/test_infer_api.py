@@ -9,9 +9,9 @@ from bayspec.data import DataUnit
 from bayspec.errors import FitError, ParameterError
 from bayspec.examples import grb090217a
 from bayspec.infer import FitResult, Infer
-from bayspec.infer._transform import LOG10, IDENTITY, Coordinates, transform_for
+from bayspec.infer._transform import IDENTITY, LOG10, Coordinates, transform_for
 from bayspec.model import cpl, pl
-from bayspec.parameter import Par, Uniform, LogUniform
+from bayspec.parameter import LogUniform, Par, Uniform
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import pytest
 from scipy.integrate import trapezoid
 from scipy.optimize import minimize
 
+from bayspec._optional import available
 from bayspec.data import DataUnit
 from bayspec.errors import ConfigError
 from bayspec.examples import grb090217a
 from bayspec.infer import Likelihood
 from bayspec.infer.samplers import MissingDependencyError, require, run_sampler
-from bayspec._optional import available
 from bayspec.model.library import PowerLaw
 from bayspec.parameter import Uniform
 

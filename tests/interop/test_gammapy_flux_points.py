@@ -5,9 +5,9 @@ import warnings
 
 import numpy as np
 import pytest
-from gp_fixtures import gammapy, hess_dir  # noqa: F401  (fixtures)
 from astropy import units as u
 from astropy.io import fits
+from gp_fixtures import gammapy, hess_dir  # noqa: F401  (fixtures)
 
 from bayspec.data.unit import DataUnit
 from bayspec.estimators import FluxPointsCollection, FluxPointsEstimator

@@ -73,7 +73,8 @@ def _table_mutation(data, draw):
     return out.getvalue()
 
 
-@settings(max_examples=int(__import__("os").environ.get("BAYSPEC_FUZZ", "150")), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(__import__("os").environ.get("BAYSPEC_FUZZ", "150")), deadline=None,
+          suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_fuzz_readers(bundled, data):
     name, kind = data.draw(st.sampled_from(BUNDLED_CASES))

@@ -185,8 +185,9 @@ def test_hess_backscal_column(shared):
 def test_swift_rmf_speed(shared):
     import time
 
-    from bayspec.io import _columns, rmf
     from astropy.io import fits as _fits
+
+    from bayspec.io import _columns, rmf
 
     path = shared / "swift_xrt" / "swxpc0to12s6_20130101v014.rmf.gz"
     with _fits.open(path, memmap=False) as h:

@@ -2,8 +2,20 @@ import numpy as np
 import pytest
 
 from bayspec.errors import ModelError
-from bayspec.model import (CompositeModel, Model, band, bb, const, cpl, cutoff, gauss, library, mconst, parse_model, pl,
-                           zshift)
+from bayspec.model import (
+    CompositeModel,
+    Model,
+    band,
+    bb,
+    const,
+    cpl,
+    cutoff,
+    library,
+    mconst,
+    parse_model,
+    pl,
+    zshift,
+)
 
 
 def test_names_params_and_expr():
@@ -102,7 +114,8 @@ def test_parse_model():
 @pytest.mark.parametrize("text,match", [
     ("band + nope", "known: band"), ("band +", "expected"), ("(band", "expected '\\)'"), ("band)", "operator"),
     ("zshift", "convolution"), ("pl(cpl)", "not a convolution"), ("pl + cutoff", "add"), ("", "empty"),
-    ("3", "no model"), ("pl ; bb", "unexpected"), ("__import__('os')", "unexpected"), ("__import__", "unknown"), ("pl / 0 * 0", None),
+    ("3", "no model"), ("pl ; bb", "unexpected"), ("__import__('os')", "unexpected"), ("__import__", "unknown"),
+    ("pl / 0 * 0", None),
 ])
 def test_parse_errors(text, match):
     if match is None:  # division by a zero number is just a number (inf factor), still a model

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-
 from bayspec.model import band, bb, const, cpl, cutoff, gauss, hecut, mbb, mconst, pl, sbpl, zshift
 from bayspec.model.library.diskbb import DISKBB_CONST
 

@@ -61,7 +61,8 @@ def test_additive_against_formula(name):
     m.settings["quad_order"] = 24
     got = m.integrate(ebin)[0]
     ref = np.array([quad(lambda E: f(E, pars), a, b, epsrel=1e-12, epsabs=0, limit=400,
-                         points=[pars.get("BreakE", a), pars.get("LineE", a)] if a < pars.get("BreakE", pars.get("LineE", -1)) < b else None)[0]
+                         points=[pars.get("BreakE", a), pars.get("LineE", a)]
+                         if a < pars.get("BreakE", pars.get("LineE", -1)) < b else None)[0]
                     for a, b in ebin])
     np.testing.assert_allclose(got, ref, rtol=2e-6, atol=1e-14 * ref.max())
     # density

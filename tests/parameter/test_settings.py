@@ -5,8 +5,18 @@ import pytest
 import yaml
 
 from bayspec.errors import ConfigError
-from bayspec.parameter import (Improper, LogUniform, Normal, Par, ParSettings, TruncatedNormal,
-                               Uniform, apply_settings, parse_settings, settings_of)
+from bayspec.parameter import (
+    Improper,
+    LogUniform,
+    Normal,
+    Par,
+    ParSettings,
+    TruncatedNormal,
+    Uniform,
+    apply_settings,
+    parse_settings,
+    settings_of,
+)
 
 
 def _state(p):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from bayspec.errors import StoreError
-from bayspec.store import MatrixData, MatrixLink, ResponseStore, SpectrumStore
 from bayspec.io.matrix_codec import compact, expand
+from bayspec.store import MatrixData, MatrixLink, ResponseStore, SpectrumStore
 
 
 def _matrix(nphot=30, nchan=20, seed=0, scale=1.0):

@@ -7,7 +7,7 @@ import pytest
 from bayspec.data.timeseries import TimeSeries
 from bayspec.errors import ConfigError, DataFormatError
 from bayspec.estimators.bayesian_blocks import bayesian_blocks_events
-from bayspec.estimators.intervals import (as_intervals, constant_width, select_intervals)
+from bayspec.estimators.intervals import as_intervals, constant_width, select_intervals
 from bayspec.stat.significance import poisson_gaussian
 
 

@@ -5,11 +5,10 @@ import io
 import numpy as np
 import pytest
 from astropy.io import fits
+from tshelpers import tte_path
 
 from bayspec.errors import DataFileError, DataFormatError
 from bayspec.io.tte import GBM_DEAD_TIME, read_tte
-
-from tshelpers import tte_path
 
 TRIG = 243216766.613542
 

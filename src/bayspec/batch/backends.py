@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from ..errors import ConfigError
-from .._threads import single_thread_for_children
 from .._optional import require
+from .._threads import single_thread_for_children
+from ..errors import ConfigError
 
 __all__ = ["InlineBackend", "LocalBackend", "DaskBackend", "make_backend", "cpu_count"]
 

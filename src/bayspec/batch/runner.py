@@ -22,8 +22,16 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .backends import make_backend
-from .tasks import (STATUS_AT_LIMIT, STATUS_FAILED, STATUS_OK, Task, chunked,
-                    default_chunk_size, run_chunk, tasks_from_files)
+from .tasks import (
+    STATUS_AT_LIMIT,
+    STATUS_FAILED,
+    STATUS_OK,
+    Task,
+    chunked,
+    default_chunk_size,
+    run_chunk,
+    tasks_from_files,
+)
 from .template import as_template
 
 __all__ = ["run_batch", "BatchReport"]

@@ -72,7 +72,7 @@ class Template:
         self.fit = {**_FIT_OPTIONS, **self.fit}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Template":
+    def from_dict(cls, d: dict) -> Template:
         """A template from a mapping (e.g. the ``template:`` block of a YAML config)."""
         if not isinstance(d, dict):
             raise ConfigError(f"template must be a mapping, got {type(d).__name__}",

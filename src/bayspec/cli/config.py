@@ -36,8 +36,8 @@ from pathlib import Path
 import yaml
 
 from ..data.notice import normalize_notc
-from ..parameter import parse_settings
 from ..errors import BayspecError, ConfigError
+from ..parameter import parse_settings
 
 __all__ = ["FitConfig", "UnitConfig", "load_config", "parse_config", "METHODS",
            "PLOTS"]

@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "cannot be read or is damaged.")
     i.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
 
-    from .batch import build_parser as _batch_parser, run_batch_args
+    from .batch import build_parser as _batch_parser
+    from .batch import run_batch_args
     b = sub.add_parser("batch", help="fit many spectra (a store or files) with one template",
                        description="Apply one analysis template to many spectra, on local "
                        "processes or a Dask cluster; results go to a resumable result store.")
@@ -118,8 +119,7 @@ def _fit_locked(cfg, outdir, overwrite, progress, echo):
     import shutil
 
     from .build import build
-    from .report import (check_outputs, install_outputs, new_tmp_dir, planned_outputs,
-                         write_outputs)
+    from .report import check_outputs, install_outputs, new_tmp_dir, planned_outputs, write_outputs
     from .run import run_analysis
 
     check_outputs(outdir, planned_outputs(cfg), overwrite)

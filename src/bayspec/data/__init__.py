@@ -18,12 +18,12 @@ data        ``Data``.
 from .balrog import BalrogResponse, InterpolatedProvider, ResponseProvider
 from .data import Data
 from .grouping import Grouping
+from .pha2 import unit_from_rows
 from .response import Auxiliary, DisableMethodsMeta, Redistribution, Response
+from .rsp2 import interval_response
 from .spectrum import Background, Source, Spectrum
 from .unit import DataUnit
 from .upperlimit import kbn_upper_limit
-from .pha2 import unit_from_rows
-from .rsp2 import interval_response
 
 __all__ = ["Spectrum", "Source", "Background", "Response", "Redistribution", "Auxiliary",
            "DisableMethodsMeta", "BalrogResponse", "ResponseProvider", "InterpolatedProvider",

@@ -23,17 +23,17 @@ from __future__ import annotations
 import os
 import weakref
 
+from .. import _hooks
 from .._atomic import atomic_path
 from .._superdict import SuperDict
-from .. import _hooks
 from ..errors import DataFormatError, ModelNotBoundError
+from . import predict as _predict
+from . import simulate as _simulate
 from ._aliases import add_aliases
 from ._info import Info
 from ._inputs import load_parts
 from ._spectra import SpectrumViews
 from ._views import CountViews
-from . import predict as _predict
-from . import simulate as _simulate
 from .fold import UnitFold, plan_key
 from .notice import format_notc
 from .selection import make_selection

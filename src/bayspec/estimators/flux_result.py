@@ -22,11 +22,10 @@ https://gamma-astro-data-formats.readthedocs.io/en/latest/spectra/flux_points/
 from __future__ import annotations
 
 import numpy as np
-
-from ..constants import KEV_TO_ERG
 from astropy import units as u
 from astropy.table import Table
 
+from ..constants import KEV_TO_ERG
 from . import _io
 
 __all__ = ["FluxResult", "reference_fluxes", "SED_TYPES", "energy_quantity"]

@@ -20,8 +20,8 @@ import numpy as np
 from astropy.table import Table
 
 from ..infer import Likelihood
-from ..model import parse_model
 from ..infer.mle import fit_mle
+from ..model import parse_model
 from . import _io, _plot
 from ._tsource import as_interval_source, has_data
 from .series import SpectrumSeries

@@ -19,8 +19,8 @@ samplers    ``run_sampler``: emcee (batched walkers) and nested sampling (UltraN
 from .flux import Flux, ModelBand
 from .infer import Infer
 from .likelihood import Likelihood
-from .pairs import as_pairs, as_units
 from .mle import fit_mle
+from .pairs import as_pairs, as_units
 from .posterior import Posterior
 from .result import FitResult, ParDict
 from .samplers import METHODS, MissingDependencyError, SamplerWarning, run_sampler

@@ -164,7 +164,7 @@ class StackedData:
                 return u
         raise ModelError(f"no unit {name!r}; units: {', '.join(self.unit_names)}")
 
-    def take(self, rows) -> "StackedData":
+    def take(self, rows) -> StackedData:
         """The data sets ``rows`` (an index array or boolean mask) as a new `StackedData`."""
         new = object.__new__(StackedData)
         new.lik = self.lik
@@ -172,7 +172,7 @@ class StackedData:
         new.n = new._units[0].S.shape[0]
         return new
 
-    def for_likelihood(self, lik) -> "StackedData":
+    def for_likelihood(self, lik) -> StackedData:
         """The same data sets for another `Likelihood` over the same units (e.g. the
         alternative model of a likelihood-ratio test)."""
         if sorted(lik.unit_names) != sorted(self.unit_names):
@@ -488,7 +488,7 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     held = np.zeros((N, p), dtype=bool)
     eye = np.eye(p)
     it = 0
-    for it in range(1, maxiter + 1):
+    for it in range(1, maxiter + 1):  # noqa: B007 (the count is returned)
         act = all_rows[~done]
         if act.size == 0:
             break

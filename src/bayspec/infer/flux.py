@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import KEV_TO_ERG, ONE_SIGMA
-
 from ..errors import FitError, ModelError
 
 __all__ = ["Flux", "ModelBand", "band_flux", "model_band", "parameter_draws",

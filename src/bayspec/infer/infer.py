@@ -14,19 +14,17 @@ changes are always seen, by `fit`, `sample` and everything else.
 
 from __future__ import annotations
 
-
 import numpy as np
-
-from ..constants import ONE_SIGMA
 
 from .._superdict import SuperDict
 from .._threads import blas_limited
+from ..constants import ONE_SIGMA
 from ..errors import FitError, ModelError, ParameterError
 from ..parameter import Par
 from ._params import ParameterSpace
 from .likelihood import Likelihood
-from .pairs import as_pairs, as_units
 from .mle import fit_mle
+from .pairs import as_pairs, as_units
 
 __all__ = ["Infer"]
 
@@ -56,7 +54,7 @@ class Infer:
             self.add(data, model)
 
     # ------------------------------------------------------------------ pairs
-    def add(self, data, model) -> "Infer":
+    def add(self, data, model) -> Infer:
         """Add a (data, model) pair and bind the model to each unit."""
         ((data, model),) = as_pairs([(data, model)])
         units = as_units(data)
@@ -121,21 +119,21 @@ class Infer:
             raise ParameterError(f"{name!r} is ambiguous; use one of {', '.join(hits)}", key=name)
         raise ParameterError(f"no parameter {name!r}; known: {', '.join(params)}", key=name)
 
-    def freeze(self, *names) -> "Infer":
+    def freeze(self, *names) -> Infer:
         """Freeze parameters by name."""
         for n in names:
             self._get(n).frozen = True
         self._refresh()
         return self
 
-    def thaw(self, *names) -> "Infer":
+    def thaw(self, *names) -> Infer:
         """Thaw (free) parameters by name."""
         for n in names:
             self._get(n).frozen = False
         self._refresh()
         return self
 
-    def link(self, name, other) -> "Infer":
+    def link(self, name, other) -> Infer:
         """Link ``name`` to another parameter: ``link("b.x", "a.x")`` or
         ``link("b.x", (fn, ["a.x", "a.y"]))`` (value ``fn(a.x, a.y)``, batched arrays allowed).
         """
@@ -149,7 +147,7 @@ class Infer:
         self._refresh()
         return self
 
-    def unlink(self, name) -> "Infer":
+    def unlink(self, name) -> Infer:
         self._get(name).unlink()
         self._refresh()
         return self
@@ -195,7 +193,7 @@ class Infer:
         return save_analysis(self, folder, overwrite=overwrite)
 
     @classmethod
-    def load(cls, folder) -> "Infer":
+    def load(cls, folder) -> Infer:
         """The analysis saved by :meth:`save` in ``folder``."""
         from .analysis_io import load_analysis
 

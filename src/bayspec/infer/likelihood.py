@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from ..errors import ModelError
 from ..data.fold import plan_key, stat_with_factor
+from ..errors import ModelError
 from ..model.plan import IntegrationPlan
 from ._params import ParameterSpace
 from .pairs import as_pairs, as_units

@@ -19,7 +19,6 @@ import math
 import numpy as np
 
 from ..constants import ONE_SIGMA
-
 from ..errors import FitError
 
 __all__ = ["FitResult", "ParDict"]
@@ -311,7 +310,7 @@ class FitResult:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "FitResult":
+    def from_dict(cls, d: dict) -> FitResult:
         """Rebuild from `to_dict` output (profile intervals then need a refit).
 
         Dicts written before ``minimum_valid`` existed (where ``valid`` was Minuit's flag and

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..errors import DataFormatError
 from ._columns import Table, find_hdus, hdu_label, in_hdu, numbered_hdus
 from ._energy import check_photon_bins

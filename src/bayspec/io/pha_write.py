@@ -15,8 +15,7 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import (copy_keywords, ebounds_hdu, exact_quotient, int_format,
-                     ogip_defaults, ogip_name, write_hdus)
+from ._write import copy_keywords, ebounds_hdu, exact_quotient, int_format, ogip_defaults, ogip_name, write_hdus
 from .containers import PhaSeries, PhaSpectrum
 
 __all__ = ["write_pha"]

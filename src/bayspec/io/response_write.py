@@ -12,10 +12,9 @@ import numpy as np
 from astropy.io import fits
 
 from ..errors import DataFormatError
-from ._write import (copy_keywords, ebounds_hdu, float_format, int_format, ogip_defaults,
-                     write_hdus)
-from .containers import ArfCurve, RmfMatrix
 from . import matrix_codec as _codec
+from ._write import copy_keywords, ebounds_hdu, float_format, int_format, ogip_defaults, write_hdus
+from .containers import ArfCurve, RmfMatrix
 
 __all__ = ["write_rmf", "write_arf"]
 

@@ -24,10 +24,40 @@ from .base import DEFAULT_SETTINGS, Model
 from .catalog import catalog, describe
 from .component import Additive, Component, Convolution, Multiplicative, ParSpec
 from .composite import CompositeModel
-from .library import (BBody, BBodyRad, Band, Blackbody, BknPower, Bremss, CFlux, CLumin, Constant, CPFlux,
-                      Cutoff, CutoffPL, CutoffPowerLaw, DiskBlackbody, ExpAbs, Gaussian, GrbM, HighECut,
-                      Lorentz, MultConstant, NthComp, PhAbs, PowerLaw, SmoothlyBrokenPowerLaw, TBabs, WAbs,
-                      XGaussian, XHighECut, XPowerLaw, ZBBody, ZPowerLw, ZShift)
+from .library import (
+                      Band,
+                      BBody,
+                      BBodyRad,
+                      BknPower,
+                      Blackbody,
+                      Bremss,
+                      CFlux,
+                      CLumin,
+                      Constant,
+                      CPFlux,
+                      Cutoff,
+                      CutoffPL,
+                      CutoffPowerLaw,
+                      DiskBlackbody,
+                      ExpAbs,
+                      Gaussian,
+                      GrbM,
+                      HighECut,
+                      Lorentz,
+                      MultConstant,
+                      NthComp,
+                      PhAbs,
+                      PowerLaw,
+                      SmoothlyBrokenPowerLaw,
+                      TBabs,
+                      WAbs,
+                      XGaussian,
+                      XHighECut,
+                      XPowerLaw,
+                      ZBBody,
+                      ZPowerLw,
+                      ZShift,
+)
 from .parse import parse_model
 from .plan import IntegrationPlan
 from .table import table_model

@@ -170,7 +170,7 @@ class Model:
         out.update({k: self.settings[k] for k in DEFAULT_SETTINGS})
         return out
 
-    def set_settings(self, mapping=None, **kw) -> "Model":
+    def set_settings(self, mapping=None, **kw) -> Model:
         """Set settings by name: ``model.set_settings({"cpl.E0": 100, "quad_order": 8})``.
 
         Keys are ``"component.setting"`` (``cpl.E0``, ``cflux.Emin``, ``tbabs.abund``), a

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 
-from ..errors import ModelError
 from . import library
 
 __all__ = ["catalog", "describe", "summary_lines", "detail_text"]

@@ -97,13 +97,13 @@ def _result_kind(op, a, b) -> str:
     return ka if ka != "number" else kb
 
 
-def combine(op: str, a, b) -> "CompositeModel":
+def combine(op: str, a, b) -> CompositeModel:
     """Build ``a op b`` (op one of ``+ - * /``), numbers allowed on either side."""
     a, b = _operand(a), _operand(b)
     return CompositeModel(op, a, b, _result_kind(op, a, b))
 
 
-def convolve(conv: Convolution, inner) -> "CompositeModel":
+def convolve(conv: Convolution, inner) -> CompositeModel:
     """Apply convolution component ``conv`` to model ``inner``."""
     inner = _operand(inner)
     if not isinstance(inner, Model):
@@ -182,30 +182,30 @@ class CompositeModel(Model):
     def _exact(self):
         # For additive nodes: an exact antiderivative exists. For multiplicative nodes and
         # numbers: the factor does not depend on energy.
-        op, l, r = self.op, self.left, self.right
+        op, lhs, r = self.op, self.left, self.right
         if op == "conv":
             if r.kind == "additive":
-                return l.convolve_antiderivative is not None and r._exact()
+                return lhs.convolve_antiderivative is not None and r._exact()
             return r._exact()
         if op in "+-":
-            return l._exact() and r._exact()
+            return lhs._exact() and r._exact()
         if op == "*":
-            return not (l.kind == "additive" and r.kind == "additive") and l._exact() and r._exact()
-        return r.kind != "additive" and l._exact() and r._exact()
+            return not (lhs.kind == "additive" and r.kind == "additive") and lhs._exact() and r._exact()
+        return r.kind != "additive" and lhs._exact() and r._exact()
 
     def _antideriv(self, E, args, t):
-        op, l, r = self.op, self.left, self.right
+        op, lhs, r = self.op, self.left, self.right
         if op == "conv":
-            return l.convolve_antiderivative(lambda E2: r._antideriv(E2, args, t), E, *args[id(l)])
+            return lhs.convolve_antiderivative(lambda E2: r._antideriv(E2, args, t), E, *args[id(lhs)])
         if op == "+":
-            return l._antideriv(E, args, t) + r._antideriv(E, args, t)
+            return lhs._antideriv(E, args, t) + r._antideriv(E, args, t)
         if op == "-":
-            return l._antideriv(E, args, t) - r._antideriv(E, args, t)
+            return lhs._antideriv(E, args, t) - r._antideriv(E, args, t)
         if op == "*":
-            if l.kind == "additive":
-                return l._antideriv(E, args, t) * r._density(E, args, t)
-            return l._density(E, args, t) * r._antideriv(E, args, t)
-        return l._antideriv(E, args, t) / r._density(E, args, t)
+            if lhs.kind == "additive":
+                return lhs._antideriv(E, args, t) * r._density(E, args, t)
+            return lhs._density(E, args, t) * r._antideriv(E, args, t)
+        return lhs._antideriv(E, args, t) / r._density(E, args, t)
 
     # ---------------------------------------------------------------- display
     def _expr(self, names):

@@ -76,7 +76,8 @@ def _cell(values: np.ndarray, x: np.ndarray, log: bool):
     if log:
         ok = v0 > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            wlog = np.log(np.where(ok, x, 1.0) / np.where(ok, v0, 1.0)) / np.log(np.where(ok, v1 / np.where(ok, v0, 1.0), 2.0))
+            wlog = (np.log(np.where(ok, x, 1.0) / np.where(ok, v0, 1.0))
+                    / np.log(np.where(ok, v1 / np.where(ok, v0, 1.0), 2.0)))
         w = np.where(ok, wlog, (x - v0) / (v1 - v0))
     else:
         w = (x - v0) / (v1 - v0)

@@ -143,7 +143,8 @@ def user_component(func=None, *, name=None, kind="additive", units=None, bounds=
         })
         cls._user = True
         if register:
-            from .library import LIBRARY, register as _register
+            from .library import LIBRARY
+            from .library import register as _register
             if cname in LIBRARY and not getattr(LIBRARY[cname], "_user", False):
                 raise ModelError(f"{cname!r} is a built-in component; choose another name", key=cname)
             _register(cls, cname, overwrite=True)

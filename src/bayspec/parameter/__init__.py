@@ -21,9 +21,9 @@ from .loguniform import LogUniform
 from .normal import Normal
 from .par import Par
 from .prior import Prior
-from .truncnormal import TruncatedNormal
-from .spec import PRIOR_KINDS, prior_from_spec, prior_to_spec
 from .settings import SETTING_KEYS, ParSettings, apply_settings, parse_settings, settings_of
+from .spec import PRIOR_KINDS, prior_from_spec, prior_to_spec
+from .truncnormal import TruncatedNormal
 from .uniform import Uniform
 
 __all__ = ["Par", "Prior", "Uniform", "LogUniform", "Normal", "TruncatedNormal", "LogNormal", "Improper",

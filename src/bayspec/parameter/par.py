@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -143,7 +143,7 @@ class Par:
         self._prior = p
         self._bounds = (lo, hi)
 
-    def update(self, *, value=None, prior: Prior | None = None, bounds=None) -> "Par":
+    def update(self, *, value=None, prior: Prior | None = None, bounds=None) -> Par:
         """Change value, prior and bounds together, checked as a whole.
 
         Parameters
@@ -214,11 +214,11 @@ class Par:
         """``not frozen and not linked``: the parameter is varied in fits."""
         return not self.frozen and self._link_fn is None
 
-    def freeze(self) -> "Par":
+    def freeze(self) -> Par:
         self.frozen = True
         return self
 
-    def thaw(self) -> "Par":
+    def thaw(self) -> Par:
         self.frozen = False
         return self
 
@@ -228,10 +228,10 @@ class Par:
         return self._link_fn
 
     @property
-    def link_pars(self) -> tuple["Par", ...]:
+    def link_pars(self) -> tuple[Par, ...]:
         return self._link_pars
 
-    def link(self, fn_or_par, *pars: "Par") -> "Par":
+    def link(self, fn_or_par, *pars: Par) -> Par:
         """Derive this value from others: ``link(other)`` or ``link(fn, *pars)``.
 
         Raises
@@ -258,7 +258,7 @@ class Par:
         self._link_fn, self._link_pars = fn, tuple(pars)
         return self
 
-    def unlink(self) -> "Par":
+    def unlink(self) -> Par:
         """Make the value independent again, keeping the derived value if within bounds."""
         if self._link_fn is not None:
             v = self.value
@@ -280,7 +280,7 @@ class Par:
         return set(seen.values())
 
     # -- misc -------------------------------------------------------------------------------
-    def copy(self) -> "Par":
+    def copy(self) -> Par:
         """An independent copy (same value, prior, bounds and flags; no link)."""
         return Par(self.value if math.isfinite(self.value) else self._value, self._prior,
                    bounds=self._bounds, frozen=self.frozen, unit=self.unit, label=self.label, name=self.name)

@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 from ..errors import BayspecError, ConfigError, ParameterError
 from .par import Par, _identity

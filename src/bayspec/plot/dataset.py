@@ -60,7 +60,7 @@ def _errorbar(ax, unit, y, yerr, **kw):
 def _bound(unit):
     """Whether a model is bound to ``unit``."""
     try:
-        unit.fit_with
+        _ = unit.fit_with
     except ModelNotBoundError:
         return False
     return True

@@ -55,8 +55,7 @@ import numpy as np
 from ..data.rsp2 import combine_matrices, matrix_weights
 from ..errors import BayspecError, StoreError
 from ..io.matrix_codec import compact, expand
-from ._hdf5 import (StoreFile, join_key, keyed_errors, missing, read_attrs, split_key,
-                    write_array)
+from ._hdf5 import StoreFile, join_key, keyed_errors, missing, read_attrs, split_key, write_array
 
 __all__ = ["ResponseStore", "MatrixData", "ArfData", "MatrixLink",
            "matrix_hash", "arf_hash"]
@@ -474,7 +473,7 @@ class ResponseStore(StoreFile):
             return self._with_link(self.get(h), lk)
         mats = {h: self.get(h) for h in w}
         first = next(iter(mats.values()))
-        for h, m in mats.items():
+        for m in mats.values():
             if m.matrix.shape != first.matrix.shape or not (
                     np.array_equal(m.energ_lo, first.energ_lo)
                     and np.array_equal(m.energ_hi, first.energ_hi)):

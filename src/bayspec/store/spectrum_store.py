@@ -41,8 +41,8 @@ import numpy as np
 from ..errors import StoreError
 from ._hdf5 import (
     StoreFile,
-    keyed_errors,
     join_key,
+    keyed_errors,
     missing,
     read_attrs,
     split_key,

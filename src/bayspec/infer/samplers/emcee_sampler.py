@@ -25,8 +25,7 @@ import numpy as np
 
 from ...errors import ConfigError, FitError
 from ..posterior import Posterior
-from ._common import (CountingFunction, SamplerWarning, Timer, as_generator, check_kwargs, free_meta,
-                      seed_info)
+from ._common import CountingFunction, SamplerWarning, Timer, as_generator, check_kwargs, free_meta, seed_info
 
 __all__ = ["run_emcee", "EMCEE_OPTIONS", "MIN_TAU_MULTIPLE"]
 

@@ -26,10 +26,10 @@ import logging
 
 import numpy as np
 
+from ..._optional import require
 from ...errors import ConfigError
 from ..posterior import Posterior
 from ._common import CountingFunction, Timer, as_generator, check_kwargs, free_meta, seed_info
-from ..._optional import require
 
 __all__ = ["run_nested", "NESTED_OPTIONS", "prior_transform"]
 

@@ -30,8 +30,8 @@ import numpy as np
 
 from ...errors import BayspecError, ModelError
 from ...parameter import Uniform
-from ._numerics import _safe_exp
 from ..component import Multiplicative, ParSpec
+from ._numerics import _safe_exp
 
 __all__ = ["TBabs", "PhAbs", "WAbs", "ABUNDANCES", "cross_section"]
 

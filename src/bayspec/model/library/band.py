@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...parameter import LogUniform, Uniform
-from ._numerics import _log_of, _safe_exp
 from ..component import Additive, ParSpec
+from ._numerics import _log_of, _safe_exp
 
 __all__ = ["Band"]
 

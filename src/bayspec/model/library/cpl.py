@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
 from ...parameter import LogUniform, Uniform
-from ._numerics import _log_of, _safe_exp
 from ..component import Additive, ParSpec
+from ._numerics import _log_of, _safe_exp
 
 __all__ = ["CutoffPowerLaw"]
 

@@ -6,8 +6,8 @@ import numpy as np
 
 from ...constants import H_KEV_S
 from ...parameter import LogUniform
-from ._numerics import _safe_exp
 from ..component import Additive, ParSpec
+from ._numerics import _safe_exp
 
 __all__ = ["DiskBlackbody"]
 

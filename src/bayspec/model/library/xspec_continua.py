@@ -14,8 +14,8 @@ import numpy as np
 from scipy.special import erf, k0e
 
 from ...parameter import LogUniform, Uniform
-from ._numerics import _safe_exp
 from ..component import Additive, Multiplicative, ParSpec
+from ._numerics import _safe_exp
 from .cutoff import HighECut
 
 __all__ = ["XPowerLaw", "BknPower", "CutoffPL", "BBody", "BBodyRad", "Bremss", "ZPowerLw", "ZBBody",
