@@ -7,11 +7,10 @@ per-group log-likelihood equals −stat/2 of the kernel, observed counts are the
 
 import numpy as np
 import pytest
+from test_goodness import demo_infer
 
 from bayspec._optional import ENGINES, MissingDependencyError, available
 from bayspec.infer import Posterior
-
-from test_goodness import demo_infer
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,13 @@ import json
 import types
 
 import pytest
+from test_goodness import _units
 
-from bayspec.cli.checks import (check_plots, checks_json, checks_markdown, parse_compare,
-                                parse_goodness, run_checks)
+from bayspec.cli.checks import check_plots, checks_json, checks_markdown, parse_compare, parse_goodness, run_checks
 from bayspec.data import Data
 from bayspec.errors import ConfigError
 from bayspec.infer import Infer
 from bayspec.model import parse_model
-
-from test_goodness import _units
 
 
 def test_parse_goodness_forms():

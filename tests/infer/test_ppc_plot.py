@@ -1,11 +1,10 @@
 """The posterior predictive check plot (bayspec.plot.ppc) on the demo's real GBM data."""
 
 import numpy as np
+from test_goodness import demo_infer
 
 from bayspec.infer import Posterior
 from bayspec.plot.ppc import plot_ppc
-
-from test_goodness import demo_infer
 
 
 def test_plot_ppc_draws_bands_points_and_tails(tmp_path):
@@ -19,7 +18,7 @@ def test_plot_ppc_draws_bands_points_and_tails(tmp_path):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:3] == ["n6", "n9", "b1"] and "posterior predictive" in labels[-1]
     assert len(ax.collections) == 3 * 2  # two bands per unit
-    tails = np.concatenate([l.get_ydata() for l in ax_tail.lines if len(l.get_ydata()) > 2])
+    tails = np.concatenate([ln.get_ydata() for ln in ax_tail.lines if len(ln.get_ydata()) > 2])
     assert tails.size == lik.npoints and np.all((tails >= 0) & (tails <= 1))
     ax.figure.savefig(tmp_path / "ppc.png")
     # without a posterior: the sampling distribution at the best fit

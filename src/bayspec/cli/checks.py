@@ -223,9 +223,9 @@ def check_plots(out, outdir, save):
 
     ``save(fig, path)`` writes a figure (the report's atomic writer).
     """
-    import matplotlib.pyplot as plt
-
     from pathlib import Path
+
+    import matplotlib.pyplot as plt
 
     written = []
     g = getattr(out, "goodness", None)
