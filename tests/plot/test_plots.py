@@ -288,3 +288,21 @@ def test_flux_points_axes_keep_their_labels():
     assert ax.yaxis.label.get_window_extent().x0 >= 0
     assert _unrendered(fig) == []
     plt.close(fig)
+
+
+def test_lightcurve_blocks_drawn_at_their_mean_rate():
+    import numpy as np
+
+    from bayspec.data.timeseries import LightCurve
+    from bayspec.plot.lightcurve import block_rates, plot_lightcurve
+
+    t = np.arange(0.0, 10.0, 1.0)
+    counts = np.array([1, 1, 1, 9, 11, 10, 1, 1, 1, 1], float)
+    lc = LightCurve(t, t + 1.0, counts, np.full(10, 0.5))
+    edges = [0.0, 3.0, 6.0, 10.0]
+    np.testing.assert_allclose(block_rates(lc, edges), [2.0, 20.0, 2.0])
+    ax = plot_lightcurve(lc, blocks=edges)
+    (steps,) = [p for p in ax.patches if "Bayesian blocks" in str(p.get_label())]
+    np.testing.assert_allclose(steps.get_data().values, [2.0, 20.0, 2.0])
+    assert _unrendered(ax.figure) == []
+    plt.close(ax.figure)

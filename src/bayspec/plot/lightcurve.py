@@ -12,12 +12,37 @@ import numpy as np
 
 from ._style import color, finish_legend, new_axes
 
-__all__ = ["plot_lightcurve"]
+__all__ = ["plot_lightcurve", "block_rates"]
+
+
+def block_rates(lc, edges):
+    """Mean rate (counts per live second) of ``lc`` in each block between ``edges``.
+
+    Each light-curve bin belongs to the block holding its start; a block's rate is its
+    summed counts over its summed live time (NaN for a block with no live time).
+
+    Parameters
+    ----------
+    lc : LightCurve
+    edges : array (m + 1,)
+        Block edges, s from ``t0`` (e.g. Bayesian-block change points, Scargle et al. 2013).
+
+    Returns
+    -------
+    ndarray (m,)
+    """
+    edges = np.asarray(edges, dtype=float)
+    idx = np.searchsorted(edges, lc.tstart, side="right") - 1
+    inside = (idx >= 0) & (idx < edges.size - 1)
+    counts = np.bincount(idx[inside], lc.counts[inside], minlength=edges.size - 1)
+    live = np.bincount(idx[inside], lc.exposure[inside], minlength=edges.size - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(live > 0, counts / live, np.nan)
 
 
 def plot_lightcurve(lc, ax=None, *, background=None, source_intervals=None,
                     background_intervals=None, dt=None, t_range=None, channels=None,
-                    energy_range=None, label=None, errorbars=True):
+                    energy_range=None, label=None, errorbars=True, blocks=None):
     """Draw a light curve, its background model and the intervals.
 
     Parameters
@@ -34,6 +59,9 @@ def plot_lightcurve(lc, ax=None, *, background=None, source_intervals=None,
     background_intervals : array (k, 2), optional
     label : str, optional
     errorbars : bool
+    blocks : array (m + 1,) or (m, 2), optional
+        Bayesian-block edges (or intervals), s from ``t0``: each block's mean rate
+        (`block_rates`) is drawn as a step over the light curve.
 
     Returns
     -------
@@ -60,6 +88,11 @@ def plot_lightcurve(lc, ax=None, *, background=None, source_intervals=None,
         b, s = lc.background / live, lc.background_err / live
         ax.plot(mid, b, color=color(1), lw=1.5, label="background model")
         ax.fill_between(mid, b - s, b + s, color=color(1), alpha=0.3, lw=0)
+    if blocks is not None:
+        b = np.asarray(blocks, dtype=float)
+        b_edges = np.append(b[:, 0], b[-1, 1]) if b.ndim == 2 else b
+        ax.stairs(block_rates(lc, b_edges), b_edges, color="k", lw=1.4, baseline=None,
+                  label=f"Bayesian blocks ({b_edges.size - 1})")
     bi = background_intervals
     if bi is None and background is not None:
         bi = background.intervals
