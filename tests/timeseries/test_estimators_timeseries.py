@@ -37,3 +37,26 @@ def test_spectrum_series_to_timeseries_same_rows_same_matrix():
     assert a.src_ins.exposure == b.src_ins.exposure
     # one RSP2 rule: the same weighted matrix by both routes
     np.testing.assert_array_equal(a.rsp_ins.drm, b.rsp_ins.drm)
+
+
+def test_light_curve_estimator_on_events(n3, n3_bkg):
+    from bayspec.estimators import LightCurveEstimator
+    from bayspec.model import parse_model
+
+    ref = parse_model("cpl")
+    ref["cpl.Ep"].value, ref["cpl.alpha"].value = 1000.0, -1.0
+    lce = LightCurveEstimator([8.0, 900.0], time_intervals=[[0.0, 5.0], [5.0, 10.0],
+                                                            [200.0, 210.0]],
+                              background=n3_bkg, notc=[8.0, 900.0])
+    lc = lce.run(n3, ref)
+    assert len(lc) == 3 and lc.table.meta["TREF"] == n3.t0
+    norm = np.asarray(lc.norm).ravel()
+    assert np.all(norm[:2] > 0)
+    # a quiet interval after the burst: no significant flux over the fitted background
+    ts = np.asarray(lc.table["ts"]).ravel()
+    assert ts[0] > 100 and ts[2] < 9
+    # Bayesian blocks on the events (event-data fitness) in the estimator's energy range
+    lce = LightCurveEstimator([200.0, 900.0], time_intervals="blocks", blocks_range=(-5.0, 20.0),
+                              background=n3_bkg, notc=[8.0, 900.0], selection_optional=())
+    lc = lce.run(n3, ref)
+    assert len(lc) >= 2

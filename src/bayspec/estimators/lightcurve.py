@@ -5,6 +5,10 @@ Sources of time-resolved data:
 * a `SpectrumSeries` (PHA-II + RSP2): the rows of each interval are summed
   (`SpectrumSeries.unit`); intervals are given by the user or found with Bayesian blocks
   (`bayesian_blocks`, Scargle et al. 2013) on the summed counts of the series;
+* a `bayspec.data.timeseries.TimeSeries` (TTE events or PHA-II rows) with its polynomial
+  background (``background=``: a `BackgroundFit` or off-source intervals): each interval's
+  unit has the fitted background counts with errors (``pgstat``); Bayesian blocks use the
+  event-data fitness on the events (or the rows of a binned series);
 * ``[(data, model), ...]`` with time-tagged units (``DataUnit.time``, s): the units whose
   time lies in an interval are fitted together.
 
@@ -22,6 +26,7 @@ import numpy as np
 
 from ..infer.pairs import as_pairs
 from .base import Estimator
+from ._tsource import TimeSeriesSource, as_interval_source, has_data
 from .bayesian_blocks import bayesian_blocks
 from .collection import FluxPointsCollection
 from .flux_points_estimator import FluxPointsEstimator
@@ -71,13 +76,17 @@ class LightCurveEstimator(Estimator):
         As in `FluxPointsEstimator` (run in every interval).
     n_jobs : int
         Worker processes (1: inline; None: all cores).
+    background : BackgroundFit or array (k, 2), optional
+        With a `TimeSeries`: its fitted background, or off-source intervals (s) to fit one.
+    notc : list, optional
+        With a `TimeSeries`: noticed energies of the interval units, keV.
     """
 
     tag = "LightCurveEstimator"
 
     def __init__(self, energy_edges, time_intervals=None, reoptimize=False, n_sigma=1.0,
                  n_sigma_ul=2.0, selection_optional=("ul",), norm_scan=None, ts_threshold_ul=4.0,
-                 n_jobs=1, blocks_range=(-10.0, 100.0), p0=0.05):
+                 n_jobs=1, blocks_range=(-10.0, 100.0), p0=0.05, background=None, notc=None):
         super().__init__(energy_edges, n_sigma=n_sigma, n_sigma_ul=n_sigma_ul,
                          selection_optional=selection_optional, ts_threshold_ul=ts_threshold_ul)
         self.reoptimize = bool(reoptimize)
@@ -90,10 +99,17 @@ class LightCurveEstimator(Estimator):
         self.blocks_range = blocks_range
         self.p0 = p0
         self.n_jobs = n_jobs
+        self.background = background
+        self.notc = notc
 
     def blocks(self, series):
         """Bayesian-block intervals ``(n, 2)`` of the series counts in the energy range."""
         e = self.edges_kev
+        if isinstance(series, TimeSeriesSource):
+            from .intervals import block_intervals
+
+            return block_intervals(series.series, *self.blocks_range, p0=self.p0,
+                                   energy_range=(e[0], e[-1]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0, t1, c, x = series.binned_counts(*self.blocks_range, energy_range=(e[0], e[-1]))
@@ -112,7 +128,8 @@ class LightCurveEstimator(Estimator):
 
         Parameters
         ----------
-        datasets : SpectrumSeries, or anything `as_pairs` takes with time-tagged units
+        datasets : SpectrumSeries, TimeSeries, or anything `as_pairs` takes with
+            time-tagged units
         model : bayspec Model
             Reference model (at its reference values), needed with a series.
 
@@ -120,17 +137,21 @@ class LightCurveEstimator(Estimator):
         -------
         FluxPointsCollection
         """
+        from ..data.timeseries import TimeSeries
+
         source = datasets
-        if isinstance(source, SpectrumSeries):
+        if isinstance(source, TimeSeries):
+            source = as_interval_source(source, self.background, notc=self.notc)
+        if isinstance(source, (SpectrumSeries, TimeSeriesSource)):
             if model is None:
-                raise ValueError("a SpectrumSeries needs a reference model")
+                raise ValueError("a time series needs a reference model")
             ti = self.time_intervals
             iv = self.blocks(source) if ti is None or (isinstance(ti, str) and ti == "blocks") \
                 else _as_intervals(ti)
             args, keep = [], []
             for a, b in iv:
-                if source.rows(a, b).size == 0:  # warns about non-positive exposure rows
-                    warnings.warn(f"no usable row in [{a:g}, {b:g}) s; interval skipped",
+                if not has_data(source, a, b):  # warns about non-positive exposure rows
+                    warnings.warn(f"no data in [{a:g}, {b:g}) s; interval skipped",
                                   UserWarning, stacklevel=2)
                     continue
                 args.append((source, a, b, model, self.fpe_kw))
