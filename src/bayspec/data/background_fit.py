@@ -114,47 +114,49 @@ class _Sparse:
     """Unbinned terms: per-event design ``D (nev, K)``, channel ``ch (nev,)``, exposure
     integrals ``E (K,)``; the first ``A.shape[0]`` polynomial terms are used.
 
-    Events are sorted by channel once, so every per-channel sum is one `np.add.reduceat`
-    over all channels at once.
+    Events are sorted by channel once and the design kept as ``(K, nev)`` rows, so every
+    per-channel sum is one `np.add.reduceat` over all channels at once.
     """
 
     def __init__(self, D, ch, nchan, E):
         order = np.argsort(ch, kind="stable")
-        self.D, ch = D[order], ch[order]
+        self.DT = np.ascontiguousarray(D[order].T)
         self.C, self.E = nchan, E
-        self.present, self.starts, n = np.unique(ch, return_index=True, return_counts=True)
-        self.n = n
+        self.present, self.starts, self.n = np.unique(ch[order], return_index=True,
+                                                      return_counts=True)
         self.nev = ch.size
 
     def _per_channel(self, x):
-        """Sums of ``x`` (nev, ...) per channel → (C, ...) (zero for absent channels)."""
-        out = np.zeros((self.C,) + x.shape[1:])
+        """Sums of the rows of ``x`` (m, nev) per channel → (m, C) (0 for absent channels)."""
+        out = np.zeros((x.shape[0], self.C))
         if self.nev:
-            out[self.present] = np.add.reduceat(x, self.starts, axis=0)
+            out[:, self.present] = np.add.reduceat(x, self.starts, axis=1)
         return out
 
     def _mu(self, A):
         K = A.shape[0]
-        rep = np.repeat(A.T[self.present], self.n, axis=0)
-        return np.einsum("jk,jk->j", self.D[:, :K], rep)
+        rep = np.repeat(A[:, self.present], self.n, axis=1)
+        return np.einsum("kj,kj->j", self.DT[:K], rep)
 
     def loglike(self, A):
         mu = self._mu(A)
         pos = mu > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             lm = np.log(np.where(pos, mu, 1.0))
-        s = self._per_channel(np.column_stack([lm, ~pos]))
-        return np.where(s[:, 1] > 0, -np.inf, s[:, 0] - self.E[: A.shape[0]] @ A)
+        s = self._per_channel(np.vstack([lm, ~pos]))
+        return np.where(s[1] > 0, -np.inf, s[0] - self.E[: A.shape[0]] @ A)
 
     def grad_info(self, A):
         K = A.shape[0]
-        W = self.D[:, :K] / self._mu(A)[:, None]
         iu, ju = np.triu_indices(K)
-        sums = self._per_channel(np.concatenate([W, W[:, iu] * W[:, ju]], axis=1))
+        P = np.empty((K + iu.size, self.nev))
+        np.divide(self.DT[:K], self._mu(A), out=P[:K])
+        np.multiply(P[iu], P[ju], out=P[K:])
+        s = self._per_channel(P)
         H = np.empty((self.C, K, K))
-        H[:, iu, ju] = sums[:, K:]
-        H[:, ju, iu] = sums[:, K:]
-        return sums[:, :K].T - self.E[:K, None], H
+        H[:, iu, ju] = s[K:].T
+        H[:, ju, iu] = s[K:].T
+        return s[:K] - self.E[:K, None], H
 
     def totals(self):
         out = np.zeros(self.C)
