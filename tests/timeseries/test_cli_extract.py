@@ -49,3 +49,21 @@ def test_extract_bad_arguments(tmp_path, capsys):
     assert rc == 2 and "--range" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["extract", str(tte_path("n3")), "--rsp", str(rsp_path("n3")), "--bkg=-25:-5"])
+
+
+@pytest.mark.slow
+def test_extract_two_detectors_with_their_energy_ranges(tmp_path):
+    out = tmp_path / "ex2"
+    rc = main(["extract", str(tte_path("n3")), str(tte_path("b0")), "--rsp",
+               str(rsp_path("n3")), str(rsp_path("b0")), "--bkg=-25:-5,150:300",
+               "--intervals", "0:10", "--energy", "8:900,250:30000", "-o", str(out)])
+    assert rc == 0
+    t = Table.read(out / "intervals.ecsv")
+    assert {"n3_counts", "b0_counts", "b0_bkg_counts"} <= set(t.colnames)
+    for det in ("n3", "b0"):
+        assert (out / f"{det}_lightcurve.png").exists()
+        assert (out / f"{det}_000.pha").exists()
+    rc = main(["extract", str(tte_path("n3")), "--rsp", str(rsp_path("n3")),
+               "--bkg=-25:-5,150:300", "--intervals", "0:10", "--energy", "8:900,250:3000",
+               "-o", str(tmp_path / "ex3")])
+    assert rc == 2

@@ -32,7 +32,7 @@ _EPILOG = """examples:
   bayspec extract glg_tte_n3_bn080916009_v01.fit.gz --rsp glg_cspec_n3_bn080916009_v00.rsp2 \\
       --bkg=-25:-5,150:300 --intervals 0:10 -o out
   bayspec extract tte_n3.fit tte_b0.fit --rsp n3.rsp2 b0.rsp2 --bkg=-25:-5,150:300 \\
-      --range 0:60 --significance 20 --energy 8:900 -o out --store grb.h5
+      --range 0:60 --significance 20 --energy 8:900,250:30000 -o out --store grb.h5
 
 exit status: 0 success; 2 bad arguments or a data problem (the message names the file)."""
 
@@ -74,8 +74,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                           "default 0.05)")
     p.add_argument("--range", dest="t_range", metavar="T1:T2",
                    help="time range cut by --constant/--significance/--blocks")
-    p.add_argument("--energy", metavar="E1:E2", default=None,
-                   help="energy range (keV) of the light curve and of the interval selection")
+    p.add_argument("--energy", metavar="E1:E2[,...]", default=None,
+                   help="energy range (keV) of the light curves and of the interval selection; "
+                        "one range for all files or one per file (e.g. 8:900,250:30000)")
     p.add_argument("--dt", type=float, default=1.024,
                    help="light-curve bin width, s (default 1.024)")
     p.add_argument("--max-order", type=int, default=4, help="highest polynomial order (4)")
@@ -111,7 +112,7 @@ def run_extract_args(args) -> int:
                     blocks=args.blocks,
                     t_range=None if args.t_range is None else _pairs(args.t_range,
                                                                      "--range")[0],
-                    energy=None if args.energy is None else _pairs(args.energy, "--energy")[0],
+                    energy=None if args.energy is None else _pairs(args.energy, "--energy"),
                     dt=args.dt, max_order=args.max_order, p_value=args.p_value,
                     outdir=args.outdir, store=args.store, source=args.source,
                     overwrite=args.overwrite)
@@ -156,6 +157,9 @@ def run_extract(files, rsps, bkg_intervals, *, intervals=None, constant=None,
                 overwrite=False, echo=print):
     """Extract the spectra of time intervals (see the module notes).
 
+    ``energy`` is one ``(e1, e2)`` range (keV) for all files or one per file; the
+    interval selection uses the first file and its range.
+
     Returns
     -------
     dict
@@ -174,6 +178,7 @@ def run_extract(files, rsps, bkg_intervals, *, intervals=None, constant=None,
 
     if len(rsps) != len(files):
         raise ConfigError(f"{len(files)} files but {len(rsps)} responses", key="--rsp")
+    energies = _energies(energy, len(files))
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     table_path = outdir / "intervals.ecsv"
@@ -186,14 +191,14 @@ def run_extract(files, rsps, bkg_intervals, *, intervals=None, constant=None,
     fits = [s.fit_background(bkg_intervals, max_order=max_order, p_value=p_value)
             for s in series]
     iv = _choose(series[0], fits[0], intervals, constant, significance, blocks, t_range,
-                 energy)
+                 energies[0])
     echo(f"bayspec extract: {iv.shape[0]} interval(s) from {iv[0, 0]:g} to {iv[-1, 1]:g} s, "
          f"{len(series)} detector(s)")
     table = Table({"t_min": iv[:, 0], "t_max": iv[:, 1]})
     table["t_min"].unit = table["t_max"].unit = "s"
     table.meta["TREF"] = series[0].t0
     written, keys = {}, []
-    for s, bf, name in zip(series, fits, names):
+    for s, bf, name, erange in zip(series, fits, names, energies):
         s.name = name
         paths = []
         counts, live = s.counts_in(iv)
@@ -207,7 +212,7 @@ def run_extract(files, rsps, bkg_intervals, *, intervals=None, constant=None,
                              overwrite=overwrite)
             paths += [p["pha"], p["bak"], p["rsp"]]
         paths.append(bf.write(outdir / f"{name}_background.json", overwrite=overwrite))
-        ax = plot_lightcurve(s, background=bf, dt=dt, energy_range=energy,
+        ax = plot_lightcurve(s, background=bf, dt=dt, energy_range=erange,
                              source_intervals=iv)
         png = outdir / f"{name}_lightcurve.png"
         if png.exists() and not overwrite:
@@ -226,6 +231,21 @@ def run_extract(files, rsps, bkg_intervals, *, intervals=None, constant=None,
     echo(f"results in {outdir}/" + (f"; store {store}: {', '.join(keys)}" if keys else ""))
     return {"intervals": iv, "files": written, "backgrounds": dict(zip(names, fits)),
             "store_keys": keys}
+
+
+def _energies(energy, n):
+    """One energy range (keV) or None per file from one range or one per file."""
+    from ..errors import ConfigError
+
+    if energy is None:
+        return [None] * n
+    e = np.atleast_2d(np.asarray(energy, dtype=float))
+    if e.shape[0] == 1:
+        return [tuple(e[0])] * n
+    if e.shape[0] != n:
+        raise ConfigError(f"{e.shape[0]} energy ranges for {n} files: give one or one per file",
+                          key="--energy")
+    return [tuple(r) for r in e]
 
 
 def _to_store(series, iv, bf, outdir, store, source, overwrite):
