@@ -248,6 +248,20 @@ class FitProblem:
             hit = self._last_hessian = (y.copy(), self.hessian(y))
         return hit[1]
 
+    def _metric(self, y):
+        """The Hessian made positive definite (eigenvalues replaced by their absolute
+        values, floored at 1e-8 of the largest): a safe Newton metric for MIGRAD far from
+        the minimum, where the true Hessian can be indefinite (Dauphin et al. 2014,
+        "saddle-free Newton"). Near a minimum it is the Hessian itself."""
+        H = self._hessian_cached(y)
+        if _posdef(H):
+            return H
+        if not np.all(np.isfinite(H)):
+            return np.diag(np.where(np.isfinite(np.diag(H)) & (np.diag(H) > 0), np.diag(H), 1.0))
+        w, V = np.linalg.eigh(H)
+        w = np.maximum(np.abs(w), 1e-8 * max(np.abs(w).max(), 1e-300))
+        return (V * w) @ V.T
+
     def covariance_from_gradient(self, y):
         """``2 H⁻¹`` (the statistic is −2 ln L) in fit coordinates, or None when the Hessian
         is not positive definite (then HESSE is used)."""
@@ -286,8 +300,8 @@ class FitProblem:
             grad = self.exact_grad
             if _MINUIT_TAKES_HESSIAN and user_hessian:
                 # the gradient-difference Hessian seeds MIGRAD and serves HESSE
-                extra = {"hessian": self._hessian_cached,
-                         "g2": lambda y: np.diag(self._hessian_cached(y))}
+                extra = {"hessian": self._metric,
+                         "g2": lambda y: np.diag(self._metric(y))}
         else:
             grad = self.grad if batched_grad else None
         with warnings.catch_warnings():
@@ -295,6 +309,7 @@ class FitProblem:
             warnings.simplefilter("ignore")
             m = Minuit(self.fcn, np.asarray(y0, dtype=float), name=self.names, grad=grad,
                        **extra)
+        self.user_hessian = bool(extra)  # Minuit has __slots__: the flag lives here
         m.errordef = Minuit.LEAST_SQUARES  # statistics are -2 ln L
         m.strategy = strategy
         m.tol = tol
@@ -409,12 +424,12 @@ class FitProblem:
         cov_y = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if m.hessian is not None:
+            if self.user_hessian:
                 # Newton-like steps with the user Hessian converge in a few iterations, but
                 # Minuit2 stalls with it when a parameter sits on a limit: then redo the
                 # minimisation from the start with the gradient alone.
                 m.migrad(ncall=25 + 10 * len(y0))
-                if not m.fmin.is_valid:
+                if not m.fmin.is_valid or not np.isfinite(m.fmin.edm) or m.fmin.edm > m.fmin.edm_goal:
                     m = self.minuit(y0, strategy=strategy, tol=tol, exact_grad=exact_grad,
                                     user_hessian=False)
                     m.migrad()
@@ -473,6 +488,18 @@ def _check_enough_points(npoints, names):
                        f"parameters ({', '.join(names)}): a fit needs at least as many noticed "
                        "channels (groups) as free parameters; notice a wider energy range, "
                        "group less or freeze parameters")
+
+
+def _posdef(H):
+    """Whether ``H`` is finite and positive definite (Minuit2 stops at once when the
+    Hessian it is given at the start is not)."""
+    if not np.all(np.isfinite(H)):
+        return False
+    try:
+        np.linalg.cholesky(H)
+    except np.linalg.LinAlgError:
+        return False
+    return True
 
 
 def _initial_step(y, lim, log):
