@@ -14,6 +14,7 @@ to write::
         sys_frac: 0.02           # optional systematic fraction of the counts (chi2 only)
         bkg_sys: false           # optional: background SYS_ERR in pgstat's variance
     model: cpl                   # an expression: "band + bb", "cpl * hecut", ...
+    settings: {cpl.E0: 100}      # optional model settings by name (Model.set_settings)
     params:                      # optional, by full name (bayspec.parameter.settings)
       cpl.Ep: {value: 300, prior: [loguniform, 10, 10000]}
       cpl.alpha: {value: -1.2, bounds: [-1.5, 0]}   # hard limits; the prior is kept, truncated
@@ -45,7 +46,7 @@ __all__ = ["FitConfig", "UnitConfig", "load_config", "parse_config", "METHODS",
 METHODS = ("mle", "emcee", "nested")
 PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
 _TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
-             "sed"}
+             "sed", "settings"}
 _UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",
               "weight", "sys_frac", "bkg_sys"}
 _FILE_KEYS = ("src", "bkg", "rsp", "rmf", "arf")
@@ -78,6 +79,7 @@ class FitConfig:
     units: list
     model: str
     params: dict = dataclasses.field(default_factory=dict)  # name -> ParSettings
+    settings: dict = dataclasses.field(default_factory=dict)  # "cpl.E0" -> value
     method: str = "mle"
     options: dict = dataclasses.field(default_factory=dict)
     fluxes: list = dataclasses.field(default_factory=lambda: [[10.0, 1000.0]])
@@ -199,6 +201,27 @@ def _params(raw, where):
         _fail(exc.key, exc.problem, where)
 
 
+def _settings(raw, model, where):
+    """``{name: value}`` of the ``settings:`` mapping, checked on the model it applies to
+    (names and values as `bayspec.model.Model.set_settings` takes them)."""
+    settings = raw.get("settings") or {}
+    if not isinstance(settings, dict):
+        _fail("settings", "must be a mapping of setting name to value, e.g. {cpl.E0: 100}", where)
+    settings = {str(k): v for k, v in settings.items()}
+    from ..model import parse_model
+
+    try:
+        probe = parse_model(model)
+    except BayspecError:
+        return settings  # the model: key reports its own problem
+    for k, v in settings.items():
+        try:
+            probe.set_settings({k: v})
+        except BayspecError as exc:
+            _fail(f"settings.{k}", exc.problem, where)
+    return settings
+
+
 def _method(raw, where):
     m = raw.get("method", "mle")
     options = dict(raw.get("options") or {})
@@ -273,6 +296,7 @@ def parse_config(raw, base=".", where=None) -> FitConfig:
     if not isinstance(model, str) or not model.strip():
         _fail("model", "missing: give a model expression such as 'cpl' or 'band + bb'", where)
     params = _params(raw, where)
+    settings = _settings(raw, model.strip(), where)
     method, options = _method(raw, where)
     plots = raw.get("plots", ["fit", "spectrum", "corner"])
     if isinstance(plots, str):
@@ -283,6 +307,6 @@ def parse_config(raw, base=".", where=None) -> FitConfig:
     fluxes = _fluxes(raw.get("fluxes", [[10.0, 1000.0]]), where)
     sed = str(raw.get("sed", "nufnu"))
     return FitConfig(units=unit_cfgs, model=model.strip(),
-                     params=params, method=method,
+                     params=params, settings=settings, method=method,
                      options=options, fluxes=fluxes, plots=list(plots or []),
                      name=str(raw.get("name", "fit")), sed=sed, raw=raw)

@@ -1,4 +1,4 @@
-"""The ``bayspec`` command: ``fit CONFIG.yaml``, ``demo``, ``info FILE``.
+"""The ``bayspec`` command: ``fit CONFIG.yaml``, ``demo``, ``info FILE``, ``models [NAME]``.
 
 Exit status of ``fit`` and ``demo``: 0 on success; 3 (`EXIT_WARNINGS`) when the run finished
 and wrote every output but with warnings (parameters on a bound, flagged in every output);
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=run_batch_args)
     from .extract import register as _register_extract
     _register_extract(sub)
+    from .models import register as _register_models
+    _register_models(sub)
     return p
 
 
@@ -249,7 +251,7 @@ def main(argv=None) -> int:
     try:
         if args.command == "info":
             return _info(args.files)
-        if args.command in ("batch", "extract"):
+        if args.command in ("batch", "extract", "models"):
             return args.func(args)
         if args.command == "fit":
             notes = fit_command(args.config, args.outdir, args.overwrite,
