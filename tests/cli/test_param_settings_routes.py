@@ -105,3 +105,27 @@ def test_yaml_systematics_reach_the_unit(tmp_path):
     data, _ = build(load_config(path))
     unit = data["n6"]
     assert unit.bkg_sys is True and unit.selection.bkg_sys
+
+
+def test_yaml_settings_reach_the_model(tmp_path):
+    """``settings: {cpl.E0: 50}`` sets the pivot of the fitted model; unknown names are a
+    ConfigError naming ``settings``."""
+    import yaml
+
+    from bayspec.cli.build import build
+    from bayspec.cli.config import load_config
+    from bayspec.errors import ConfigError
+    from bayspec.examples import grb090217a
+
+    f = grb090217a("n6")
+    cfg = {"units": {"n6": {"src": str(f["src"]), "bkg": str(f["bkg"]), "rsp": str(f["rsp"]),
+                            "notc": [[8, 900]]}},
+           "model": "cpl", "settings": {"cpl.E0": 50}, "method": "mle"}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    _, model = build(load_config(path))
+    assert model.all_settings["cpl.E0"] == 50.0
+    cfg["settings"] = {"cpl.nonsense": 1}
+    path.write_text(yaml.safe_dump(cfg))
+    with pytest.raises(ConfigError, match="settings"):
+        load_config(path)

@@ -1,13 +1,19 @@
 """The reference shape is frozen in every flux-point bin; reoptimize re-fits only the other
 free parameters. The estimators share one base (`Estimator`)."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from astropy import units as u
 
 from bayspec.errors import ConfigError
 from bayspec.estimators import Estimator, ExcessEstimator, FluxPointsEstimator, LightCurveEstimator
-from conftest import HESS_RUNS, SHARED
+
+# the H.E.S.S. runs of tests/estimators/conftest.py (importing conftest by name is
+# ambiguous when several test folders, each with a conftest.py, are collected together)
+HESS_RUNS = (23523, 23526, 23559, 23592)
 
 EDGES = np.geomspace(1.0, 30.0, 7) * u.TeV
 
@@ -31,14 +37,17 @@ def test_reoptimize_keeps_the_reference_shape(hess_fit):
 @pytest.fixture(scope="module")
 def hess_free_sf():
     """The four H.E.S.S. runs with a free source scale factor on run 23526."""
-    if SHARED is None or not (SHARED / "hess_crab" / "pha_obs23523.fits").exists():
+    env = os.environ.get("BAYSPEC_SHARED_DATA")
+    repo = Path(__file__).resolve().parents[2]
+    shared = Path(env) if env else repo.parent / "shared" / "data"
+    if not (shared / "hess_crab" / "pha_obs23523.fits").exists():
         pytest.skip("H.E.S.S. Crab data (../shared/data/hess_crab) not present")
     from bayspec.data import Data, DataUnit
     from bayspec.infer import Likelihood, fit_mle
     from bayspec.model import pl
     from bayspec.parameter import LogUniform
 
-    d = SHARED / "hess_crab"
+    d = shared / "hess_crab"
     data = Data([DataUnit(str(d / f"pha_obs{r}.fits"), stat="wstat", name=f"r{r}")
                  for r in HESS_RUNS])
     sf = data["r23526"].par["sf"]

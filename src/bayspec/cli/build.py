@@ -31,11 +31,16 @@ def build_data(cfg) -> Data:
 
 
 def build_model(cfg):
-    """The model of the expression ``cfg.model`` (`ConfigError` on unknown components)."""
+    """The model of the expression ``cfg.model`` with the ``settings:`` of the configuration
+    applied (`ConfigError` on unknown components or settings)."""
     try:
-        return parse_model(cfg.model)
+        model = parse_model(cfg.model)
     except BayspecError as exc:
         raise ConfigError(exc.problem, key="model") from None
+    try:
+        return model.set_settings(cfg.settings) if cfg.settings else model
+    except BayspecError as exc:
+        raise ConfigError(exc.problem, key="settings") from None
 
 
 def build(cfg):

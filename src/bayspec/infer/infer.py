@@ -292,6 +292,25 @@ class Infer:
         return band_flux(self, e1, e2, kind=kind, cl=cl, nsamples=nsamples, seed=seed,
                          posterior=posterior, model=model)
 
+    def luminosity(self, z, e1=1.0, e2=1e4, cosmology=None, cl=ONE_SIGMA, nsamples=1000,
+                   seed=None, posterior=None, model=0):
+        """Luminosity (erg s⁻¹) over the rest-frame band ``[e1, e2]`` keV at redshift ``z``
+        with errors from the covariance or ``posterior``; see
+        `bayspec.infer.energetics.luminosity` (astropy cosmology, Planck18 by default)."""
+        from .energetics import luminosity
+
+        return luminosity(self, e1, e2, z, cosmology=cosmology, cl=cl, nsamples=nsamples,
+                          seed=seed, posterior=posterior, model=model)
+
+    def eiso(self, z, e1=1.0, e2=1e4, duration=1.0, cosmology=None, cl=ONE_SIGMA,
+             nsamples=1000, seed=None, posterior=None, model=0):
+        """Isotropic energy (erg) over the rest-frame band ``[e1, e2]`` keV for an observed
+        ``duration`` (s); see `bayspec.infer.energetics.eiso`."""
+        from .energetics import eiso
+
+        return eiso(self, z, e1=e1, e2=e2, duration=duration, cosmology=cosmology, cl=cl,
+                    nsamples=nsamples, seed=seed, posterior=posterior, model=model)
+
     def model_band(self, E, sed="nufnu", cl=ONE_SIGMA, posterior=None, nsamples=1000,
                    seed=None, model=0):
         """Median and ``cl`` band of the model spectrum at energies ``E`` (keV).

@@ -29,7 +29,10 @@ class _LogCache:
 
     def __call__(self, E, E0):
         if E is not self._E or E0 != self._E0:
-            L = np.log(E * (1.0 / E0))
+            # ln 0 = -inf is the right limit at a photon bin edge of 0 keV (Swift/XRT
+            # responses start there): E**a -> 0 for a > 0 follows without a warning
+            with np.errstate(divide="ignore"):
+                L = np.log(E * (1.0 / E0))
             if isinstance(E, np.ndarray) and E.ndim == 1:  # cache plan-like arrays only
                 L.setflags(write=False)
                 self._E, self._E0, self._L = E, E0, L
