@@ -123,3 +123,13 @@ def test_lightcurve_time_tagged_units(gbm_series, ref_model):
     lc = LightCurveEstimator([8.0, 900.0], time_intervals=[[0, 10], [10, 30]]).run(pairs)
     assert len(lc) == 2
     assert np.all(lc.norm > 0)
+
+
+def test_light_curve_carries_the_series_time_reference(gbm_series, ref_model):
+    """The estimator's light curve keeps the PHA-II file's TRIGTIME/MJDREF, so its GADF
+    rows have absolute MJD times."""
+    lce = LightCurveEstimator([8.0, 900.0], time_intervals=[[0.0, 10.0]])
+    lc = lce.run(gbm_series, ref_model)
+    meta = lc.table.meta
+    assert meta["TRIGTIME"] == pytest.approx(gbm_series.pha.header["TRIGTIME"])
+    assert "MET_MJDI" in meta and meta["TREF"] == pytest.approx(gbm_series.t0)

@@ -25,14 +25,25 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from ..infer.pairs import as_pairs
-from .base import Estimator
 from ._tsource import TimeSeriesSource, as_interval_source, has_data
+from .base import Estimator
 from .bayesian_blocks import bayesian_blocks
-from .collection import FluxPointsCollection
+from .collection import FluxPointsCollection, time_reference
 from .flux_points_estimator import FluxPointsEstimator
 from .series import SpectrumSeries
 
 __all__ = ["LightCurveEstimator"]
+
+
+def _time_meta(source):
+    """The light curve's absolute time reference from the series' PHA-II or TTE header
+    (TRIGTIME, MJDREFI/MJDREFF, TIMESYS), so GADF readers get absolute times."""
+    header = getattr(getattr(source, "pha", None), "header", None)
+    if header is None:
+        header = getattr(getattr(source, "series", None), "header", None)
+    if header is None:
+        return {"TREF": source.t0}
+    return time_reference(header, t0=source.t0)
 
 
 def _series_task(series, t_min, t_max, model, fpe_kw):
@@ -157,7 +168,7 @@ class LightCurveEstimator(Estimator):
                 args.append((source, a, b, model, self.fpe_kw))
                 keep.append((a, b))
             tables = self._map(_series_task, args)
-            meta = {"TREF": source.t0}
+            meta = _time_meta(source)
         else:
             pairs = as_pairs(source)
             tagged = []
