@@ -15,6 +15,7 @@ rsp2        the RSP2 time rule; pha2: PHA-II rows to a DataUnit.
 data        ``Data``.
 """
 
+from .background_fit import BackgroundFit
 from .balrog import BalrogResponse, InterpolatedProvider, ResponseProvider
 from .data import Data
 from .grouping import Grouping
@@ -22,10 +23,12 @@ from .pha2 import unit_from_rows
 from .response import Auxiliary, DisableMethodsMeta, Redistribution, Response
 from .rsp2 import interval_response
 from .spectrum import Background, Source, Spectrum
+from .timeseries import LightCurve, TimeSeries
 from .unit import DataUnit
 from .upperlimit import kbn_upper_limit
 
 __all__ = ["Spectrum", "Source", "Background", "Response", "Redistribution", "Auxiliary",
            "DisableMethodsMeta", "BalrogResponse", "ResponseProvider", "InterpolatedProvider",
            "DataUnit", "Data", "Grouping", "kbn_upper_limit", "unit_from_rows",
+           "TimeSeries", "LightCurve", "BackgroundFit",
            "interval_response"]

@@ -19,17 +19,19 @@ _io, _plot             GADF table IO; matplotlib drawing.
 """
 
 from .base import Estimator
-from .bayesian_blocks import bayesian_blocks
+from .bayesian_blocks import bayesian_blocks, bayesian_blocks_events
 from .collection import FluxPointsCollection
 from .excess import ExcessEstimator
 from .flux_points import FluxPoints
 from .flux_points_dataset import FluxPointsDataset
 from .flux_points_estimator import FluxPointsEstimator
 from .flux_result import FluxResult, reference_fluxes
+from .intervals import select_intervals
 from .lightcurve import LightCurveEstimator
 from .series import SpectrumSeries
 from .time_resolved import TimeResolvedResult, fit_time_resolved
 
-__all__ = ["Estimator", "FluxPointsDataset", "FluxResult", "reference_fluxes", "FluxPoints", "FluxPointsCollection",
+__all__ = ["Estimator", "FluxPointsDataset", "bayesian_blocks_events",
+           "select_intervals", "FluxResult", "reference_fluxes", "FluxPoints", "FluxPointsCollection",
            "FluxPointsEstimator", "LightCurveEstimator", "SpectrumSeries", "bayesian_blocks",
            "fit_time_resolved", "TimeResolvedResult", "ExcessEstimator"]

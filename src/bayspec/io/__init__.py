@@ -25,6 +25,7 @@ from .pha_write import write_pha
 from .response_write import write_arf, write_rmf
 from .rmf import list_matrices, read_rmf
 from .table_model import TableModelData, TableParameter, read_table_model, write_table_model
+from .tte import TteEvents, read_tte
 
 __all__ = [
     "parse_source",
@@ -40,6 +41,8 @@ __all__ = [
     "PhaSeries",
     "RmfMatrix",
     "ArfCurve",
+    "read_tte",
+    "TteEvents",
     "read_table_model",
     "write_table_model",
     "TableModelData",
