@@ -40,6 +40,9 @@ __all__ = ["StackedData", "simulate", "batch_fit", "BatchFit"]
 _ARMIJO = 1e-4
 #: Maximum number of step halvings in one line search.
 _MAX_HALVINGS = 12
+#: Line searches that may fail on one data set before it is declared at its minimum; each
+#: failure replaces the quasi-Newton curvature by a finite-difference Hessian at the point.
+_MAX_RESETS = 3
 #: Parameter rows per kernel call in `StackedData.stat` (larger batches are split: past a
 #: few thousand rows the node-value and count arrays leave the cache and cost more per row).
 _CHUNK_ROWS = 4096
@@ -412,8 +415,8 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
         Start values (external units); default the parameters' current values (the best
         fit of the observed data, after a fit).
     step : array (p,), optional
-        Finite-difference steps in fit coordinates; default ``1e-3 max(1, |y|)``. A twentieth
-        of each parameter's error is a good choice.
+        Finite-difference steps in fit coordinates, used where smaller than the default
+        ``1e-3 max(1, |y|)`` (a twentieth of each parameter's error is a good choice).
     tol : float
         Convergence when the estimated distance to the minimum ``g·B⁻¹g / 2`` is below
         ``tol`` (statistic units).
@@ -434,7 +437,9 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     on its lower bound with a positive gradient, or its upper bound with a negative one, is
     held). Each iteration evaluates the trial point and its ``2p`` central-difference
     neighbours in one kernel call for all data sets still running; a trial that fails the
-    Armijo condition is halved.
+    Armijo condition is halved, and a search that fails altogether restarts from a
+    finite-difference Hessian at the point (multimodal or flat likelihoods, e.g. a
+    component's temperature when its normalisation is near 0, mislead BFGS there).
     """
     lik = problem.lik
     if lik is not data.lik:
@@ -445,7 +450,12 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     x0 = problem.current() if start is None else np.asarray(start, dtype=float)
     x0 = np.broadcast_to(x0, (N, p)).astype(float)
     Y = np.clip(problem.coords.forward(x0), lo, hi)
-    h = 1e-3 * np.maximum(1.0, np.abs(Y[0])) if step is None else np.asarray(step, dtype=float)
+    # central differences: a step beyond ~1e-3 of the coordinate meets the third derivative
+    # of a poorly constrained parameter (a weak component's log10 normalisation, where the
+    # statistic is far from quadratic over its error), a step much smaller meets rounding
+    h = 1e-3 * np.maximum(1.0, np.abs(Y[0]))
+    if step is not None:
+        h = np.minimum(h, np.asarray(step, dtype=float))
     nfcn = 0
 
     subsets = {}
@@ -480,7 +490,6 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
     f = F[0]
     g = ((F[1:p + 1] - F[p + 1:]) / np.where(den > 0, den, 1.0)).T
     B = _positive(B)
-    B0 = B.copy()
     resets = np.zeros(N, dtype=int)
     edm = np.full(N, np.inf)
     done = np.zeros(N, dtype=bool)
@@ -539,12 +548,14 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
             if todo.size == 0:
                 break
             t[todo] *= 0.5
-        if todo.size:  # no decrease along the step: restart from the initial curvature
+        if todo.size:  # no decrease along the step: restart from the local curvature
             rows = act[todo]
-            again = resets[rows] < 2
-            B[rows[again]] = B0[rows[again]]
-            resets[rows[again]] += 1
-            done[rows[~again]] = True  # twice already: at its (numerical) minimum
+            again = rows[resets[rows] < _MAX_RESETS]
+            if again.size:
+                Yc = np.clip(Y[again], lo + 2.0 * h, hi - 2.0 * h)
+                B[again] = _positive(_fd_hessian(lambda P: fun(P, again), Yc, h, lo, hi)[2])
+                resets[again] += 1
+            done[rows[resets[rows] >= _MAX_RESETS]] = True  # at its (numerical) minimum
     X = np.clip(problem.coords.backward(Y), problem.bounds[:, 0], problem.bounds[:, 1])
     at_lim = (Y <= lo + 1e-9 * np.maximum(1.0, np.abs(lo))) | (Y >= hi - 1e-9 * np.maximum(1.0, np.abs(hi)))
     return BatchFit(X, problem.full(X), f.copy(), converged, at_lim, edm, it, nfcn,
