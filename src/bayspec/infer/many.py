@@ -14,7 +14,8 @@ photon bins, channel grouping and — up to their efficiencies — response. For
   on the flattened ``N·k`` data terms (the statistics are sums over groups, so ``N``
   spectra of ``k`` groups are one spectrum of ``N·k`` groups).
 * `fit_many` fits them: `batch_fit` to the minimum, then batched Newton steps with
-  central-difference Hessians (steps a twentieth of each row's own error) that polish the
+  central-difference Hessians (steps a small fraction of each row's own conditional
+  error) that polish the
   minimum and give the covariance ``2 H⁻¹`` in fit coordinates — the statistics are
   −2 ln L, so a 1σ error is where the statistic rises by 1 (F. James, *Statistical Methods
   in Experimental Physics*, 2nd ed., 2006, ch. 9), as for a single fit
@@ -43,6 +44,9 @@ __all__ = ["ManySpectra", "ManyFit", "fit_many", "can_fit_many"]
 _CHUNK_ROWS = 8192
 #: Newton polishing steps after the quasi-Newton minimisation.
 _NEWTON_STEPS = 3
+#: Difference steps of the Newton stage: the conditional error over this (small steps keep
+#: the truncation error of the central differences far below 1e-4 of an error).
+_STEP_FRACTION = 200.0
 #: Relative central-difference step of the quasi-Newton stage (fit coordinates).
 _BFGS_STEP = 1e-5
 
@@ -305,11 +309,11 @@ def _at_limit(problem, Y, err_y):
 
 
 def _steps(H, h0):
-    """Difference steps ``(N, p)``: a twentieth of the conditional error ``sqrt(2 / H_jj)``
+    """Difference steps ``(N, p)``: the conditional error ``sqrt(2 / H_jj)`` over `_STEP_FRACTION`
     where that is finite and positive, at most ``h0``, at least ``1e-7 h0``."""
     d = np.diagonal(H, axis1=1, axis2=2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        h = np.sqrt(2.0 / d) / 20.0
+        h = np.sqrt(2.0 / d) / _STEP_FRACTION
     h = np.where(np.isfinite(h) & (h > 0), np.minimum(h, h0), h0)
     return np.maximum(h, 1e-7 * h0)
 
@@ -452,7 +456,7 @@ def fit_many(units, model, *, start=None, n_starts=0, seed=0, tol=1e-4, maxiter=
     bf = batch_fit(problem, data, start=x0, step=step, tol=tol, maxiter=maxiter)
     nfcn += bf.nfcn
     Y = np.clip(problem.coords.forward(bf.x), lo, hi)
-    # curvature at the minimum with default steps, then steps of a twentieth of each
+    # curvature at the minimum with default steps, then steps of a fraction of each
     # parameter's conditional error sqrt(2 / H_jj) (the marginal error is far too large
     # a step when parameters are correlated)
     h0 = 1e-3 * np.maximum(1.0, np.abs(Y))
