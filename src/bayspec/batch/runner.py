@@ -172,7 +172,7 @@ def _progress(total: int, enabled: bool, desc: str):
 def run_batch(template, tasks, results, *, backend: str = "local", workers: int | None = None,
               scheduler=None, chunk_size: int | None = None, progress: bool = True,
               retry_failed: bool = False, force: bool = False,
-              mp_context=None) -> BatchReport:
+              mp_context=None, together: bool = True) -> BatchReport:
     """Fit many spectra with one template and store the results.
 
     Parameters
@@ -202,6 +202,10 @@ def run_batch(template, tasks, results, *, backend: str = "local", workers: int 
         records supersede the old ones); without it such a batch raises `ConfigError`.
     mp_context : str, optional
         Start method of the local processes.
+    together : bool
+        Fit each chunk's spectra as one problem when their units allow it
+        (`bayspec.infer.many.fit_many`; see `run_chunk`), else one by one (default on;
+        the records are the same kind either way).
 
     Returns
     -------
@@ -242,7 +246,7 @@ def run_batch(template, tasks, results, *, backend: str = "local", workers: int 
         bar = _progress(len(todo), progress and bool(todo), "bayspec batch")
         t0 = time.perf_counter()
         try:
-            for i, recs, exc in be.run(run_chunk, [(tdict, c) for c in chunks]):
+            for i, recs, exc in be.run(run_chunk, [(tdict, c, together) for c in chunks]):
                 if exc is not None:
                     msg = f"{type(exc).__name__}: {exc}"
                     for t in chunks[i]:

@@ -266,7 +266,7 @@ def _failed(task: Task, exc: BaseException) -> dict:
             "extra": {"where": where}}
 
 
-def run_chunk(template: dict, tasks: list) -> list[dict]:
+def run_chunk(template: dict, tasks: list, together: bool = False) -> list[dict]:
     """Fit every task of a chunk (the function the workers run).
 
     Parameters
@@ -274,6 +274,11 @@ def run_chunk(template: dict, tasks: list) -> list[dict]:
     template : dict
         `Template.to_dict()`.
     tasks : list of Task
+    together : bool
+        Fit the chunk's spectra as one problem (`bayspec.infer.many.fit_many`, with the
+        template's ``n_starts``/``seed`` screening) when their units allow it; the tasks
+        whose joint fit is not valid, and all of them when the units cannot be fitted
+        together, are fitted one by one, so the records mean what a single fit's do.
 
     Returns
     -------
@@ -286,31 +291,97 @@ def run_chunk(template: dict, tasks: list) -> list[dict]:
     from .template import Template
 
     with limit_blas_threads():  # one limit for the chunk (the fits inside keep it)
-        return _run_chunk(Template.from_dict(template), tasks)
+        return _run_chunk(Template.from_dict(template), tasks, together)
 
 
-def _run_chunk(tpl, tasks):
+def _run_chunk(tpl, tasks, together=False):
     import warnings
 
     from ..store import Store
 
-    out = []
+    out = [None] * len(tasks)
     stores = {}
+
+    def store_of(task):
+        if task.store is None:
+            return None
+        st = stores.get(task.store)
+        if st is None:
+            st = stores[task.store] = Store(task.store, mode="r")
+            st.__enter__()  # one open handle for the chunk
+        return st
+
     try:
-        for task in tasks:
-            st = None
+        if together and len(tasks) > 1 and tpl.fit.get("hesse", True):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                _fit_together(tpl, tasks, store_of, out)
+        for i, task in enumerate(tasks):
+            if out[i] is not None:
+                continue
             try:
-                if task.store is not None:
-                    st = stores.get(task.store)
-                    if st is None:
-                        st = stores[task.store] = Store(task.store, mode="r")
-                        st.__enter__()  # one open handle for the chunk
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    out.append(_fit_one(tpl, task, st))
+                    out[i] = _fit_one(tpl, task, store_of(task))
             except Exception as exc:  # noqa: BLE001 - every failure becomes a record
-                out.append(_failed(task, exc))
+                out[i] = _failed(task, exc)
     finally:
         for st in stores.values():
             st.__exit__(None, None, None)
     return out
+
+
+def _load_unit(tpl, task, st):
+    from ..store import unit_from_store
+
+    kw = tpl.unit_kwargs()
+    if task.files is not None:
+        return _unit_from_files(task, kw)
+    return unit_from_store(st, task.series, task.row, task.t, name=task.key, **kw)
+
+
+def _fit_together(tpl, tasks, store_of, out):
+    """Fill ``out[i]`` with the records of the tasks whose joint fit
+    (`bayspec.infer.many.fit_many`) is valid; others stay None (fitted one by one)."""
+    from ..errors import BayspecError
+    from ..infer.many import fit_many
+
+    t0 = time.perf_counter()
+    units, idx = [], []
+    for i, task in enumerate(tasks):
+        try:
+            units.append(_load_unit(tpl, task, store_of(task)))
+            idx.append(i)
+        except Exception:  # noqa: BLE001 - the single fit reports it
+            continue
+    if len(units) < 2:
+        return
+    t1 = time.perf_counter()
+    fopt = tpl.fit
+    try:
+        res = fit_many(units, tpl.build_model(), n_starts=int(fopt.get("n_starts", 0)),
+                       seed=int(fopt.get("seed", 0)))
+    except (BayspecError, ValueError):
+        return
+    t2 = time.perf_counter()
+    n = len(units)
+    log10 = [nm for nm, lg in zip(res.names, res.log10) if lg]
+    for j, (i, unit) in enumerate(zip(idx, units)):
+        if not res.valid[j]:
+            continue
+        src = unit.src_ins
+        extra = {"valid": True, "minimum_valid": True, "at_limit": {},
+                 "nfev": int(res.nfcn // n), "edm": float(res.edm[j]), "log10": log10,
+                 "read_s": (t1 - t0) / n, "fit_s": (t2 - t1) / n,
+                 "exposure": float(src.exposure), "npoints": int(res.dof + len(res.names)),
+                 "together": n}
+        for name in ("tstart", "tstop"):
+            v = getattr(src, name, None)
+            if v is not None:
+                extra[name] = float(v)
+        out[i] = {"key": tasks[i].key, "names": list(res.names),
+                  "values": [float(v) for v in res.values[j]],
+                  "errors": [float(v) for v in res.errors[j]],
+                  "statistic": float(res.stat[j]), "dof": int(res.dof), "status": STATUS_OK,
+                  "message": "", "extra": extra}
+

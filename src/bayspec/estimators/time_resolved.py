@@ -29,6 +29,36 @@ from .series import SpectrumSeries
 __all__ = ["fit_time_resolved", "TimeResolvedResult"]
 
 
+def _fit_together(args, model):
+    """Rows of the intervals of ``args`` fitted as one problem (`bayspec.infer.many`):
+    ``None`` where that fit is not valid (or the units cannot be fitted together), so the
+    caller fits those intervals on their own."""
+    from ..errors import BayspecError
+    from ..infer.many import fit_many
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            units = [series.unit(a, b) for series, a, b, _ in args]
+        m = parse_model(model) if isinstance(model, str) else copy.deepcopy(model)
+        res = fit_many(units, m)
+    except (BayspecError, ValueError):
+        return [None] * len(args)
+    rows = []
+    for i, ((_, a, b, _), unit) in enumerate(zip(args, units)):
+        if not res.valid[i]:
+            rows.append(None)
+            continue
+        row = {"t_min": a, "t_max": b, "exposure": float(unit.src_ins.exposure),
+               "counts": float(np.sum(unit.src_counts)), "stat": float(res.stat[i]),
+               "dof": res.dof, "valid": True, "at_limit": "none"}
+        for j, name in enumerate(res.names):
+            row[name] = float(res.values[i, j])
+            row[name + "_err"] = float(res.errors[i, j])
+        rows.append(row)
+    return rows
+
+
 def _fit_interval(series, t_min, t_max, model):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -100,7 +130,7 @@ class TimeResolvedResult:
 
 
 def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=None,
-                      bkg_interval=None, n_jobs=1, background=None):
+                      bkg_interval=None, n_jobs=1, background=None, together=True):
     """Fit ``model`` in every interval of a time series.
 
     Parameters
@@ -117,7 +147,13 @@ def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=
     model : str or Model
         Expression for `parse_model` (e.g. ``"cpl"``) or a model (copied per interval).
     n_jobs : int
-        Worker processes (1: inline).
+        Worker processes (1: inline) for the intervals fitted one by one.
+    together : bool
+        Fit the intervals as one problem (`bayspec.infer.many.fit_many`: one batched
+        evaluation advances every fit) when their units allow it (frozen scale factors,
+        shared photon bins and grouping); intervals whose joint fit is not valid (not
+        converged, or a parameter on a bound) and all intervals when the units do not
+        allow it are fitted one by one, so every row has the meaning of a single fit.
 
     Returns
     -------
@@ -141,11 +177,15 @@ def fit_time_resolved(series, intervals, model="cpl", rsp=None, stat=None, notc=
                           stacklevel=2)
             continue
         args.append((series, float(a), float(b), model))
-    if n_jobs == 1 or len(args) <= 1:
-        rows = [_fit_interval(*a) for a in args]
+    rows = _fit_together(args, model) if together and len(args) > 1 else [None] * len(args)
+    alone = [a for a, r in zip(args, rows) if r is None]
+    if n_jobs == 1 or len(alone) <= 1:
+        single = [_fit_interval(*a) for a in alone]
     else:
         with ProcessPoolExecutor(max_workers=n_jobs) as ex:
-            rows = [f.result() for f in [ex.submit(_fit_interval, *a) for a in args]]
+            single = [f.result() for f in [ex.submit(_fit_interval, *a) for a in alone]]
+    it = iter(single)
+    rows = [r if r is not None else next(it) for r in rows]
     table = Table(rows=rows) if rows else Table()
     m = parse_model(model) if isinstance(model, str) else model
     for name, p in m.params.items():
