@@ -10,11 +10,12 @@ Modules (one job each):
 - `_fit` — the MLE helper (iminuit on the `Likelihood` kernel);
 - the lazy ``dask.distributed`` import is decided in `bayspec._optional`.
 
-Example
--------
+Example (needs a store ``grb.h5`` with that series, e.g. from `bayspec.store.import_ogip`;
+the batch tutorial of the documentation builds one from the bundled files)
+
 >>> from bayspec.batch import Template, run_batch, tasks_from_store
->>> tasks = tasks_from_store("grb.h5", "bn080916009/gbm/n3/series", rows="0:200")
->>> report = run_batch(Template("cpl", stat="cstat", notc=[8, 900]), tasks,
+>>> tasks = tasks_from_store("grb.h5", "bn080916009/gbm/n3/series", rows="0:200")  # doctest: +SKIP
+>>> report = run_batch(Template("cpl", stat="cstat", notc=[8, 900]), tasks,       # doctest: +SKIP
 ...                    "grb.results.h5", workers=4)
 """
 
