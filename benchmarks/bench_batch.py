@@ -77,12 +77,13 @@ def main(argv=None):
         print(f"  single (compared rows): valid {sval.sum()} of {len(sub)}, bound hits "
               f"{slim.any(axis=1).sum()}; joint valid where single valid: "
               f"{(res.valid[sub] & sval).sum()}; same bound flags {np.all(ml == slim, axis=1).sum()}")
+        dstat = res.stat[sub] - np.array([o.stat for o in singles])
         if both.any():
             q = np.percentile(rel[both], [50, 90, 99, 100])
             print(f"  both valid ({both.sum()}): max relative difference per row, percentiles "
                   f"50/90/99/100 = {', '.join(f'{v:.1e}' for v in q)}; within 1e-4: "
                   f"{(rel[both] <= 1e-4).sum()}; within 1e-2 error: {(sig[both] <= 1e-2).sum()}; "
-                  f"statistic joint - single: max {np.max(res.stat[sub][both] - np.array([o.stat for o in singles])[both]):.1e}")
+                  f"statistic joint - single: max {np.max(dstat[both]):.1e}")
 
 
 if __name__ == "__main__":

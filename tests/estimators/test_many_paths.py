@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import bayspec
 from bayspec.batch import Template, run_chunk, tasks_from_files

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import bayspec
-
 from bayspec.errors import FitError
 from bayspec.estimators.series import SpectrumSeries
 from bayspec.infer import Likelihood
