@@ -70,3 +70,44 @@ def test_run_checks_on_the_demo(tmp_path):
 
     files = check_plots(out, tmp_path, save)
     assert files == ["goodness.png", "lrt.png"] and (tmp_path / "lrt.png").exists()
+
+
+def test_bayspec_fit_with_goodness_and_compare(tmp_path):
+    import yaml
+
+    from bayspec.cli.main import main
+    from bayspec.examples import grb090217a
+
+    n6 = grb090217a("n6")
+    cfg = {"units": {"n6": {"src": n6["src"], "bkg": n6["bkg"], "rsp": n6["rsp"],
+                            "notc": [[8, 900]], "stat": "pgstat"}},
+           "model": "cpl", "method": "mle", "plots": ["fit"], "fluxes": [[10, 1000]],
+           "goodness": {"nsim": 30, "seed": 1},
+           "compare": {"models": ["cpl", "cpl + bb"], "nsim": 10, "seed": 2}}
+    path = tmp_path / "fit.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    out = tmp_path / "out"
+    assert main(["fit", str(path), "-o", str(out), "--quiet"]) in (0, 3)
+    res = json.loads((out / "result.json").read_text())
+    assert res["goodness"]["nsim"] == 30 and 0 <= res["goodness"]["p_value"] <= 1
+    comp = res["comparisons"][0]
+    assert comp["null"] == "cpl" and comp["alternative"] == "cpl + bb"
+    assert comp["lrt"]["dof"] == 2 and comp["lrt"]["nsim"] == 10
+    report = (out / "report.md").read_text()
+    assert "## Goodness of fit" in report and "Likelihood-ratio test" in report
+    assert (out / "goodness.png").exists() and (out / "lrt.png").exists()
+
+
+def test_bad_check_keys_name_the_key(tmp_path):
+    from bayspec.cli.config import parse_config
+    from bayspec.examples import grb090217a
+
+    n6 = grb090217a("n6")
+    base = {"units": {"n6": {"src": n6["src"], "bkg": n6["bkg"], "rsp": n6["rsp"]}},
+            "model": "cpl"}
+    with pytest.raises(ConfigError, match="goodness.nsim"):
+        parse_config({**base, "goodness": {"nsim": -1}})
+    with pytest.raises(ConfigError, match="compare"):
+        parse_config({**base, "compare": ["cpl"]})
+    cfg = parse_config({**base, "goodness": 100, "compare": ["cpl", "cpl + bb"]})
+    assert cfg.goodness["nsim"] == 100 and cfg.compare["models"] == ["cpl", "cpl + bb"]

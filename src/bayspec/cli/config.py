@@ -25,6 +25,8 @@ to write::
     options: {nsteps: 1000, nwalkers: 32, seed: 42}
     fluxes: [[10, 1000]]         # keV ranges of photon and energy fluxes
     plots: [fit, spectrum, corner]
+    goodness: {nsim: 1000}       # simulated goodness of fit (bayspec.cli.checks)
+    compare: [cpl, cpl + bb]     # models compared on the same data (bayspec.cli.checks)
 
 Every problem raises `ConfigError` with the key that holds it (``units.n6.notc``).
 """
@@ -46,7 +48,7 @@ __all__ = ["FitConfig", "UnitConfig", "load_config", "parse_config", "METHODS",
 METHODS = ("mle", "emcee", "nested")
 PLOTS = ("fit", "spectrum", "corner", "counts", "peek")
 _TOP_KEYS = {"units", "model", "params", "method", "options", "fluxes", "plots", "name",
-             "sed", "settings"}
+             "sed", "settings", "goodness", "compare"}
 _UNIT_KEYS = {"src", "bkg", "rsp", "rmf", "arf", "notc", "grpg", "rebn", "stat", "time",
               "weight", "sys_frac", "bkg_sys"}
 _FILE_KEYS = ("src", "bkg", "rsp", "rmf", "arf")
@@ -88,6 +90,8 @@ class FitConfig:
     sed: str = "nufnu"
     source: str | None = None
     raw: dict = dataclasses.field(default_factory=dict)
+    goodness: dict | None = None  # bayspec.cli.checks.parse_goodness
+    compare: dict | None = None  # bayspec.cli.checks.parse_compare
 
 
 def load_config(path) -> FitConfig:
@@ -306,7 +310,12 @@ def parse_config(raw, base=".", where=None) -> FitConfig:
             _fail("plots", f"unknown plot {p!r}; known: {', '.join(PLOTS)}", where)
     fluxes = _fluxes(raw.get("fluxes", [[10.0, 1000.0]]), where)
     sed = str(raw.get("sed", "nufnu"))
+    from .checks import parse_compare, parse_goodness
+
+    goodness = parse_goodness(raw.get("goodness"), where)
+    compare = parse_compare(raw.get("compare"), where)
     return FitConfig(units=unit_cfgs, model=model.strip(),
                      params=params, settings=settings, method=method,
                      options=options, fluxes=fluxes, plots=list(plots or []),
-                     name=str(raw.get("name", "fit")), sed=sed, raw=raw)
+                     name=str(raw.get("name", "fit")), sed=sed, raw=raw,
+                     goodness=goodness, compare=compare)

@@ -331,6 +331,9 @@ def _result_dict(out):
         d["posterior_summary"] = [{c: _json_default(r[c]) if not isinstance(r[c], str)
                                    else r[c] for c in summ.colnames} for r in summ]
         d["posterior_info"] = getattr(out.posterior, "info", {})
+    from .checks import checks_json
+
+    d.update(checks_json(out))
     return _clean(d)
 
 
@@ -434,6 +437,9 @@ def _markdown(out, files):
             extra = " (extrapolated)" if f.get("extrapolated") else ""
             lines.append(f"| {_fmt(f['e1'])}–{_fmt(f['e2'])}{extra} | {f['kind']} | "
                          f"{_fmt(f.get('value', f.get('median')))} | {iv} | {f['unit']} |")
+    from .checks import checks_markdown
+
+    lines += checks_markdown(out)
     lines += ["", "## Files", ""] + [f"- `{n}`" for n in files]
     lines += ["", f"`{MANIFEST}` (sizes and SHA-256 of these files, the configuration, the "
               "bayspec version) is written last: without it the run did not complete."]
@@ -463,6 +469,9 @@ def write_outputs(out, outdir, overwrite=False):
         out.posterior.save(outdir / POSTERIOR, overwrite=overwrite)
         files.append(POSTERIOR)
     files += _plots(out, outdir, overwrite)
+    from .checks import check_plots
+
+    files += check_plots(out, outdir, lambda fig, path: _save_fig(fig, path, overwrite))
     files.append(REPORT)
     write_text(outdir / REPORT, _markdown(out, files), overwrite)
     return [outdir / f for f in files]

@@ -37,6 +37,9 @@ class Outcome:
     timings: dict = dataclasses.field(default_factory=dict)
     #: Things the user must know about the results (e.g. parameters on a bound).
     warnings: list = dataclasses.field(default_factory=list)
+    #: `GoodnessResult` and `Comparison`s of the goodness: and compare: keys (`cli.checks`).
+    goodness: object = None
+    comparisons: list = dataclasses.field(default_factory=list)
 
 
 def make_infer(data, model):
@@ -132,5 +135,14 @@ def run_analysis(cfg, data, model, progress=True):
               for e1, e2 in flux_bands(cfg, data) for kind in FLUX_KINDS]
     bar.update()
     bar.close()
+    goodness, comparisons = None, []
+    if getattr(cfg, "goodness", None) or getattr(cfg, "compare", None):
+        from .checks import run_checks
+
+        t1 = time.perf_counter()
+        goodness, comparisons, more = run_checks(cfg, data, model, infer, posterior, progress)
+        notes += more
+        timings["checks"] = time.perf_counter() - t1
     timings["total"] = time.perf_counter() - t0
-    return Outcome(cfg, data, model, infer, result, posterior, fluxes, timings, notes)
+    return Outcome(cfg, data, model, infer, result, posterior, fluxes, timings, notes,
+                   goodness=goodness, comparisons=comparisons)
