@@ -111,3 +111,14 @@ def test_bad_check_keys_name_the_key(tmp_path):
         parse_config({**base, "compare": ["cpl"]})
     cfg = parse_config({**base, "goodness": 100, "compare": ["cpl", "cpl + bb"]})
     assert cfg.goodness["nsim"] == 100 and cfg.compare["models"] == ["cpl", "cpl + bb"]
+
+
+def test_report_shows_ln_z_of_a_nested_run():
+    import numpy as np
+
+    from bayspec.infer import Posterior
+
+    post = Posterior(["a"], np.zeros((3, 1)), logz=-222.438, logz_err=0.393)
+    md = "\n".join(checks_markdown(types.SimpleNamespace(posterior=post)))
+    assert "ln Z = -222.438 ± 0.393" in md
+    assert checks_markdown(types.SimpleNamespace(posterior=Posterior(["a"], np.zeros((3, 1))))) == []
