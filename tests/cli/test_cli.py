@@ -182,3 +182,19 @@ def test_demo_end_to_end(tmp_path):
     cfg = yaml.safe_load((out / "grb090217a.yaml").read_text())
     assert cfg["units"]["n6"]["src"].startswith("data/")
     assert main(["fit", str(out / "grb090217a.yaml"), "-o", str(out)]) == 2  # no overwrite
+
+
+def test_quick_demo_after_full_demo_and_nothing_outside_the_folder(tmp_path, monkeypatch):
+    """``bayspec demo --quick`` after ``bayspec demo`` works (its own folder), and run from a
+    source tree the demo writes nothing outside its output folder."""
+    from bayspec.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "architecture.md").write_text("x")
+    (tmp_path / "src" / "bayspec").mkdir(parents=True)
+    for args in (["demo", "--quick", "--quiet"], ["demo", "--quick", "--quiet", "-o", "bayspec-demo"]):
+        assert main(args) in (0, 3)
+    assert (tmp_path / "bayspec-demo-quick" / "fit.png").exists()
+    assert (tmp_path / "bayspec-demo" / "fit.png").exists()
+    assert not (tmp_path / "docs" / "demo_fit.png").exists()

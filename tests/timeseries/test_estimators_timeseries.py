@@ -18,7 +18,8 @@ def test_fit_time_resolved_on_events(n3, n3_bkg):
     # off-source intervals instead of a fit: the same background, the same result
     again = fit_time_resolved(n3, [[0.0, 5.0]], model="cpl", background=OFF,
                               notc=[8.0, 900.0])
-    assert again["cpl.Ep"][0] == pytest.approx(res["cpl.Ep"][0], rel=1e-6)
+    # (two intervals are fitted together, one alone: equal to the fits' precision)
+    assert again["cpl.Ep"][0] == pytest.approx(res["cpl.Ep"][0], rel=1e-4)
 
 
 def test_spectrum_series_to_timeseries_same_rows_same_matrix():

@@ -96,6 +96,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--workers", type=int, default=None,
                    help="local worker processes (1: in this process)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--one-by-one", action="store_true",
+                   help="fit every spectrum on its own (default: spectra that share a response "
+                        "are fitted together, rows whose joint fit is not valid refitted alone)")
     p.add_argument("--force", action="store_true",
                    help="refit tasks whose stored records were written with another "
                         "template (their new records supersede the old ones)")
@@ -216,7 +219,8 @@ def run_batch_args(args) -> int:
                            scheduler=scheduler, chunk_size=cfg.get("chunk_size"),
                            progress=not args.no_progress and cfg.get("progress", True),
                            retry_failed=bool(cfg.get("retry_failed", False)),
-                           force=bool(getattr(args, "force", False)))
+                           force=bool(getattr(args, "force", False)),
+                           together=not getattr(args, "one_by_one", False))
     except (BayspecError, ValueError) as exc:
         print(f"bayspec batch: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -58,12 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Fit Fermi/GBM NaI n6, n9 and BGO b1 spectra of GRB 090217A "
                        "with a cutoff power law (MLE + emcee), compute fluxes and plots.",
                        epilog=_EXIT_HELP)
-    d.add_argument("-o", "--outdir", default="bayspec-demo", help="output folder "
-                   "(default: ./bayspec-demo)")
+    d.add_argument("-o", "--outdir", default=None, help="output folder "
+                   "(default: ./bayspec-demo, or ./bayspec-demo-quick with --quick)")
     d.add_argument("--quick", action="store_true", help="short emcee run (for tests)")
     d.add_argument("--readme-figure", metavar="PATH", default=None,
-                   help="also save the fit plot to PATH (default: docs/demo_fit.png when run "
-                   "from the bayspec source tree)")
+                   help="also save the fit plot to PATH (e.g. docs/demo_fit.png, the README "
+                   "figure); nothing is written outside the output folder otherwise")
     d.add_argument("--overwrite", action="store_true", help="replace existing output files")
     d.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -150,14 +150,6 @@ def _fit_locked(cfg, outdir, overwrite, progress, echo):
     return files, list(out.warnings)
 
 
-def _in_source_tree():
-    """``docs/`` of the bayspec source tree when the working directory is its root."""
-    cwd = Path.cwd()
-    if (cwd / "docs" / "architecture.md").exists() and (cwd / "src" / "bayspec").is_dir():
-        return cwd / "docs" / "demo_fit.png"
-    return None
-
-
 def _readme_figure(fit_png, path, explicit, overwrite, echo):
     from .report import _named_tmp
 
@@ -176,7 +168,7 @@ def _readme_figure(fit_png, path, explicit, overwrite, echo):
     echo(f"README figure written to {path}")
 
 
-def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
+def run_demo(outdir=None, quick=False, readme_figure=None, overwrite=False,
              progress=True, echo=print):
     """Run ``bayspec demo``: write the inputs and config into ``outdir`` and fit them.
 
@@ -185,11 +177,13 @@ def run_demo(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=F
     return demo_command(outdir, quick, readme_figure, overwrite, progress, echo)[0]
 
 
-def demo_command(outdir="bayspec-demo", quick=False, readme_figure=None, overwrite=False,
+def demo_command(outdir=None, quick=False, readme_figure=None, overwrite=False,
                  progress=True, echo=print):
     """`run_demo`, returning ``(written paths, warnings)``."""
     from .report import output_lock
 
+    if outdir is None:  # the quick run has its own folder, so it never meets a full run's files
+        outdir = "bayspec-demo-quick" if quick else "bayspec-demo"
     with output_lock(outdir):
         return _demo_locked(outdir, quick, readme_figure, overwrite, progress, echo)
 
@@ -209,9 +203,7 @@ def _demo_locked(outdir, quick, readme_figure, overwrite, progress, echo):
         os.unlink(config)  # leave the folder as it was
         raise
     files, notes = fit_command(config, outdir, overwrite=overwrite, progress=progress, echo=echo)
-    explicit = readme_figure is not None
-    target = readme_figure if explicit else _in_source_tree()
-    _readme_figure(outdir / "fit.png", target, explicit, overwrite, echo)
+    _readme_figure(outdir / "fit.png", readme_figure, readme_figure is not None, overwrite, echo)
     echo(f"demo finished in {time.perf_counter() - t0:.1f} s; the configuration is "
          f"{config} (inputs: {len(demo_inputs())} files, outputs in {outdir}/)")
     return files, notes

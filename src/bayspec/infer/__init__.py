@@ -16,9 +16,12 @@ posterior   ``Posterior``: samples, weights, summary, corner, HDF5 save/load.
 samplers    ``run_sampler``: emcee (batched walkers) and nested sampling (UltraNest, optional).
 """
 
+from .compare import compare
 from .flux import Flux, ModelBand
+from .goodness import goodness, ppc_pvalue
 from .infer import Infer
 from .likelihood import Likelihood
+from .many import fit_many
 from .mle import fit_mle
 from .pairs import as_pairs, as_units
 from .posterior import Posterior
@@ -26,4 +29,5 @@ from .result import FitResult, ParDict
 from .samplers import METHODS, MissingDependencyError, SamplerWarning, run_sampler
 
 __all__ = ["Likelihood", "as_units", "as_pairs", "Infer", "FitResult", "ParDict", "fit_mle", "Flux", "ModelBand",
-           "Posterior", "run_sampler", "METHODS", "SamplerWarning", "MissingDependencyError"]
+           "Posterior", "run_sampler", "METHODS", "SamplerWarning", "MissingDependencyError",
+           "goodness", "ppc_pvalue", "compare", "fit_many"]

@@ -553,7 +553,7 @@ def batch_fit(problem, data, start=None, *, step=None, tol=1e-4, maxiter=200, he
             again = rows[resets[rows] < _MAX_RESETS]
             if again.size:
                 Yc = np.clip(Y[again], lo + 2.0 * h, hi - 2.0 * h)
-                B[again] = _positive(_fd_hessian(lambda P: fun(P, again), Yc, h, lo, hi)[2])
+                B[again] = _positive(_fd_hessian(lambda P, rows_=again: fun(P, rows_), Yc, h, lo, hi)[2])
                 resets[again] += 1
             done[rows[resets[rows] >= _MAX_RESETS]] = True  # at its (numerical) minimum
     X = np.clip(problem.coords.backward(Y), problem.bounds[:, 0], problem.bounds[:, 1])

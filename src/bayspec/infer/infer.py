@@ -292,6 +292,28 @@ class Infer:
         return band_flux(self, e1, e2, kind=kind, cl=cl, nsamples=nsamples, seed=seed,
                          posterior=posterior, model=model)
 
+    # ------------------------------------------------------------------ model checking
+    def goodness(self, nsim=1000, *, posterior=None, seed=None, **kw):
+        """Simulated goodness of fit (XSPEC ``goodness``; posterior predictive with
+        ``posterior``); see `bayspec.infer.goodness.goodness`."""
+        from .goodness import goodness
+
+        return goodness(self, nsim, posterior=posterior, seed=seed, **kw)
+
+    def ppc(self, nsim=1000, *, posterior=None, seed=None):
+        """Posterior predictive p-value of the total statistic (Gelman, Meng & Stern 1996);
+        see `bayspec.infer.goodness.ppc_pvalue`."""
+        from .goodness import ppc_pvalue
+
+        return ppc_pvalue(self, posterior, nsim, seed=seed)
+
+    def compare(self, other, *, nsim=0, seed=None, starts=None, loo=False):
+        """Compare with another analysis of the same data: information criteria, a simulated
+        likelihood-ratio test beside Wilks, Bayes factors; see `bayspec.infer.compare`."""
+        from .compare import compare
+
+        return compare(self, other, nsim=nsim, seed=seed, starts=starts, loo=loo)
+
     def luminosity(self, z, e1=1.0, e2=1e4, cosmology=None, cl=ONE_SIGMA, nsamples=1000,
                    seed=None, posterior=None, model=0):
         """Luminosity (erg s⁻¹) over the rest-frame band ``[e1, e2]`` keV at redshift ``z``

@@ -21,7 +21,9 @@ with ``ax.figure.savefig("name.png")`` or ``.pdf``.
 
 from .corner import corner
 from .dataset import peek, plot_counts, plot_excess, plot_fit, plot_residuals
+from .lightcurve import plot_lightcurve
+from .ppc import plot_ppc
 from .spectrum import plot_spectrum
 
 __all__ = ["plot_counts", "plot_excess", "plot_fit", "plot_residuals", "peek", "plot_spectrum",
-           "corner"]
+           "corner", "plot_ppc", "plot_lightcurve"]
