@@ -8,7 +8,7 @@ for them or fails on them; every caller asks here and gets either the module or 
 >>> from bayspec._optional import available, require
 >>> available("ultranest")          # doctest: +SKIP
 True
->>> un = require("ultranest")       # the module, or MissingDependencyError
+>>> un = require("ultranest")       # doctest: +SKIP  (the module, or MissingDependencyError without the extra)
 """
 
 from __future__ import annotations
