@@ -5,10 +5,12 @@ imported lazily, only when a feature that needs them runs, so ``import bayspec``
 for them or fails on them; every caller asks here and gets either the module or a
 `MissingDependencyError` that says what needs it and how to install it.
 
+Without the extra, `require` raises `MissingDependencyError` (so the examples are not run):
+
 >>> from bayspec._optional import available, require
 >>> available("ultranest")          # doctest: +SKIP
 True
->>> un = require("ultranest")       # doctest: +SKIP  (the module, or MissingDependencyError without the extra)
+>>> un = require("ultranest")       # doctest: +SKIP
 """
 
 from __future__ import annotations
