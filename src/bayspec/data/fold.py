@@ -30,7 +30,7 @@ from ..errors import StatisticError
 from ..stat import get_statistic
 from ..stat.profile import pgstat_background, wstat_background
 
-__all__ = ["UnitFold", "plan_key", "stat_with_factor", "FOLD_RATIO", "FOLD_CACHE_ELEMENTS"]
+__all__ = ["UnitFold", "plan_key", "stat_with_factor", "grad_with_factor", "FOLD_RATIO", "FOLD_CACHE_ELEMENTS"]
 
 #: Fold W into R when nnodes <= FOLD_RATIO * nbins (dense fold no larger than this factor) ...
 FOLD_RATIO = 1.25
@@ -39,16 +39,28 @@ FOLD_RATIO = 1.25
 FOLD_CACHE_ELEMENTS = 1 << 17
 
 
-def stat_with_factor(func, S, B, counts, ts, tb, f, sS, sB):
-    """The statistic with the background efficiency scaled by ``bf = f``: a scalar, or one
-    value per parameter vector ``(n, 1)`` (then the data terms differ by row, and the rows
-    are evaluated one by one — a loop over parameter vectors, not channels)."""
+def _with_factor(prepare, S, B, counts, ts, tb, f, sS, sB):
+    """``prepare(S, B, ts, tb·bf, sS, sB)(counts)`` with ``bf = f``: a scalar, or one value
+    per parameter vector ``(n, 1)`` (then the data terms differ by row, and the rows are
+    evaluated one by one — a loop over parameter vectors, not channels)."""
     f = np.asarray(f, dtype=float)
     if f.size == 1:
-        return func(S, B, counts, ts, tb * float(f.ravel()[0]), sS, sB)
+        return prepare(S, B, ts, tb * float(f.ravel()[0]), sS, sB)(counts)
     counts = np.atleast_2d(counts)
-    return np.concatenate([func(S, B, counts[i:i + 1], ts, tb * fi, sS, sB)
+    return np.concatenate([prepare(S, B, ts, tb * fi, sS, sB)(counts[i:i + 1])
                            for i, fi in enumerate(f.ravel())], axis=0)
+
+
+def stat_with_factor(func, S, B, counts, ts, tb, f, sS, sB):
+    """The statistic with the background efficiency scaled by ``bf = f`` (see
+    `_with_factor`)."""
+    return _with_factor(func.prepare, S, B, counts, ts, tb, f, sS, sB)
+
+
+def grad_with_factor(func, S, B, counts, ts, tb, f, sS, sB):
+    """``∂stat/∂counts`` with the background efficiency scaled by ``bf = f`` (see
+    `_with_factor`)."""
+    return _with_factor(func.prepare_grad, S, B, counts, ts, tb, f, sS, sB)
 
 
 def plan_key(model):
@@ -268,13 +280,8 @@ class UnitFold:
                 self._prepared_grad = self.func.prepare_grad(self.S, self.B, self.ts, self.tb,
                                                              self.sS, self.sB)
             return self._prepared_grad(counts)
-        if np.ndim(f) == 0:
-            return self.func.prepare_grad(self.S, self.B, self.ts, self.tb * f, self.sS,
-                                          self.sB)(counts)
-        rows = [self.func.prepare_grad(self.S, self.B, self.ts, self.tb * fi, self.sS,
-                                       self.sB)(counts[i:i + 1])
-                for i, fi in enumerate(np.ravel(f))]
-        return np.concatenate(rows, axis=0)
+        return grad_with_factor(self.func, self.S, self.B, counts, self.ts, self.tb, f,
+                                self.sS, self.sB)
 
     def alpha(self):
         """``ts / (tb × bf)`` per group at the current ``bf``; None without a background."""

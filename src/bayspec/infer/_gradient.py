@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data.fold import stat_with_factor
+from ..data.fold import grad_with_factor, stat_with_factor
 
 __all__ = ["evaluate_and_grad"]
 
@@ -125,12 +125,8 @@ def _stat_grad(term, fold, counts, f):
     if term.S is fold.S and term.B is fold.B:
         return fold.stat_grad(counts, None if np.ndim(f) == 0 and f == 1.0 else
                               {id(fold.bkg_par): f})
-    if np.ndim(f) == 0:
-        return term.func.prepare_grad(term.S, term.B, term.ts, term.tb * f, term.sS,
-                                      term.sB)(counts)
-    rows = [term.func.prepare_grad(term.S, term.B, term.ts, term.tb * fi, term.sS,
-                                   term.sB)(counts[i:i + 1]) for i, fi in enumerate(np.ravel(f))]
-    return np.concatenate(rows, axis=0)
+    return grad_with_factor(term.func, term.S, term.B, counts, term.ts, term.tb, f, term.sS,
+                            term.sB)
 
 
 def _bkg_factor_grad(term, counts, f):
