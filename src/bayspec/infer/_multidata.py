@@ -93,6 +93,19 @@ class _UnitData:
         return s.reshape(r, N, self.k).sum(axis=2) * self.weight
 
 
+def as_rows(theta, n, error=ModelError):
+    """``(theta (r, N, nfree), single)`` from parameter rows ``(N, nfree)`` or
+    ``(r, N, nfree)`` for ``N = n`` data sets; ``error`` (a `BayspecError` class) otherwise."""
+    th = np.asarray(theta, dtype=float)
+    single = th.ndim == 2
+    if single:
+        th = th[None]
+    if th.ndim != 3 or th.shape[1] != n:
+        raise error(f"theta needs shape (N, nfree) or (r, N, nfree) with N = {n}, "
+                    f"got {np.shape(theta)}")
+    return th, single
+
+
 class StackedData:
     """``N`` data sets of the units of a `Likelihood` (same groups, efficiencies, errors).
 
@@ -199,13 +212,7 @@ class StackedData:
         ndarray (N,) or (r, N)
             −2 ln(L / L_saturated) of each row (the unit statistics, weighted, summed).
         """
-        th = np.asarray(theta, dtype=float)
-        single = th.ndim == 2
-        if single:
-            th = th[None]
-        if th.ndim != 3 or th.shape[1] != self.n:
-            raise ModelError(f"theta needs shape (N, nfree) or (r, N, nfree) with N = {self.n}, "
-                             f"got {np.shape(theta)}")
+        th, single = as_rows(theta, self.n, ModelError)
         r = th.shape[0]
         step = max(1, _CHUNK_ROWS // self.n)
         if r > step:  # keep each kernel call's arrays cache-sized

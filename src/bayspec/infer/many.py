@@ -34,7 +34,7 @@ import hashlib
 import numpy as np
 
 from ..errors import FitError
-from ._multidata import _fd_hessian, batch_fit
+from ._multidata import _fd_hessian, as_rows, batch_fit
 from .likelihood import Likelihood
 from .mle import FitProblem
 
@@ -187,13 +187,7 @@ class ManySpectra:
         """Statistic of parameter rows ``theta (N, nfree)`` or ``(r, N, nfree)``: row
         ``[j, i]`` against spectrum ``i`` → ``(N,)`` or ``(r, N)`` (−2 ln L of each row,
         weighted)."""
-        th = np.asarray(theta, dtype=float)
-        single = th.ndim == 2
-        if single:
-            th = th[None]
-        if th.ndim != 3 or th.shape[1] != self.n:
-            raise FitError(f"theta needs shape (N, nfree) or (r, N, nfree) with N = {self.n}, "
-                           f"got {np.shape(theta)}")
+        th, single = as_rows(theta, self.n, FitError)
         r = th.shape[0]
         step = max(1, _CHUNK_ROWS // self.n)
         if r > step:
