@@ -38,8 +38,8 @@ import numpy as np
 from scipy import stats as _st
 
 from ..errors import ConfigError, FitError, ModelError
-from ._multidata import StackedData, batch_fit, simulate
-from .goodness import _fitted, _rng, _theta, refit_settings
+from ._multidata import StackedData, batch_fit
+from .goodness import _fitted, _rng, _theta, refit_settings, simulated_refits
 from .mle import FitProblem
 
 __all__ = ["information_criteria", "bayes_factor", "lrt_test", "lrt_pvalues", "LRTResult",
@@ -234,31 +234,26 @@ def lrt_pvalues(null_prob, alt_prob, data, null_theta, lrt_obs, nsim, rng, *, st
         Simulated ratios.
     failed : ndarray of bool (R, nsim)
     """
-    nlik, alik = null_prob.lik, alt_prob.lik
+    alik = alt_prob.lik
     R = data.n
-    th = np.asarray(null_theta, dtype=float).reshape(R, -1)
-    rep = np.repeat(np.arange(R), nsim)
-    jn = [nlik.free_names.index(n) for n in null_prob.names]
     out = np.empty(R * nsim)
     failed = np.empty(R * nsim, dtype=bool)
-    for a in range(0, R * nsim, chunk):
-        b = min(a + chunk, R * nsim)
-        gen = th[rep[a:b]]
-        sims = simulate(nlik, gen, rng, data=data.take(rep[a:b]))
-        f0 = batch_fit(null_prob, sims, start=gen[:, jn], step=null_step, hessian=null_hessian, tol=tol)
+    for sl, rows, sims, f0 in simulated_refits(null_prob, data, null_theta, nsim, rng,
+                                               step=null_step, hessian=null_hessian, tol=tol,
+                                               chunk=chunk):
         alt_sims = sims.for_likelihood(alik)
-        best1 = np.full(b - a, np.inf)
-        conv1 = np.zeros(b - a, dtype=bool)
+        best1 = np.full(rows.size, np.inf)
+        conv1 = np.zeros(rows.size, dtype=bool)
         for s in starts:
             s = np.asarray(s, dtype=float)
-            s = s[rep[a:b]] if s.ndim == 2 else s
+            s = s[rows] if s.ndim == 2 else s
             f1 = batch_fit(alt_prob, alt_sims, start=s, step=alt_step, hessian=alt_hessian, tol=tol)
             better = f1.stat < best1
             best1 = np.where(better, f1.stat, best1)
             conv1 = np.where(better, f1.converged, conv1)
         lr = f0.stat - best1
-        out[a:b] = np.where(lr < tie_tol, 0.0, lr)
-        failed[a:b] = ~(f0.converged & conv1)
+        out[sl] = np.where(lr < tie_tol, 0.0, lr)
+        failed[sl] = ~(f0.converged & conv1)
     sims_lr = out.reshape(R, nsim)
     t = np.asarray(lrt_obs, dtype=float).reshape(R, 1)
     t = np.where(t < tie_tol, 0.0, t)

@@ -174,6 +174,28 @@ def _draws(posterior, lik, n, rng):
     return posterior.equal_weight_samples(n, seed=rng)
 
 
+def simulated_refits(problem, data, theta, nsim, rng, *, step=None, hessian=None, tol=1e-4,
+                     chunk=2000):
+    """Simulate ``nsim`` data sets from each row of ``theta`` and refit them, in chunks.
+
+    Yields ``(slice, rows, simulations, fit)`` per chunk of at most ``chunk`` simulations:
+    the slice of the flattened ``(R·nsim)`` results it fills, the index of the data set each
+    simulation comes from, the simulated `StackedData`, and its `batch_fit` started at the
+    generating parameters. Used by the bootstrap and by the simulated likelihood-ratio test
+    (which refits the same simulations under a second model).
+    """
+    lik = problem.lik
+    th = np.asarray(theta, dtype=float).reshape(data.n, -1)
+    rep = np.repeat(np.arange(data.n), nsim)
+    jvar = [lik.free_names.index(n) for n in problem.names]
+    for a in range(0, rep.size, chunk):
+        b = min(a + chunk, rep.size)
+        gen = th[rep[a:b]]
+        sims = simulate(lik, gen, rng, data=data.take(rep[a:b]))
+        fit = batch_fit(problem, sims, start=gen[:, jvar], step=step, hessian=hessian, tol=tol)
+        yield slice(a, b), rep[a:b], sims, fit
+
+
 def bootstrap_pvalues(problem, data, theta, observed, nsim, rng, *, step=None, hessian=None,
                       tol=1e-4, chunk=2000):
     """Parametric-bootstrap goodness p-values for ``R`` data sets at once.
@@ -203,19 +225,12 @@ def bootstrap_pvalues(problem, data, theta, observed, nsim, rng, *, step=None, h
     sim_stat : ndarray (R, nsim)
     converged : ndarray of bool (R, nsim)
     """
-    lik = problem.lik
-    th = np.asarray(theta, dtype=float).reshape(data.n, -1)
     R = data.n
-    rep = np.repeat(np.arange(R), nsim)
-    jvar = [lik.free_names.index(n) for n in problem.names]
     stat = np.empty(R * nsim)
     conv = np.empty(R * nsim, dtype=bool)
-    for a in range(0, R * nsim, chunk):
-        b = min(a + chunk, R * nsim)
-        gen = th[rep[a:b]]
-        sims = simulate(lik, gen, rng, data=data.take(rep[a:b]))
-        fit = batch_fit(problem, sims, start=gen[:, jvar], step=step, hessian=hessian, tol=tol)
-        stat[a:b], conv[a:b] = fit.stat, fit.converged
+    for sl, _, _, fit in simulated_refits(problem, data, theta, nsim, rng, step=step,
+                                          hessian=hessian, tol=tol, chunk=chunk):
+        stat[sl], conv[sl] = fit.stat, fit.converged
     stat = stat.reshape(R, nsim)
     p = np.mean(stat >= np.asarray(observed, dtype=float).reshape(R, 1), axis=1)
     return p, stat, conv.reshape(R, nsim)
