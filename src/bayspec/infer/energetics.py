@@ -30,44 +30,25 @@ import numpy as np
 
 from ..constants import ONE_SIGMA
 from ..errors import ModelError
-from .flux import band_flux
+from .flux import Estimate, band_flux
 
 __all__ = ["Energetics", "luminosity_distance", "luminosity", "eiso", "kcorrection"]
 
 
 @dataclass
-class Energetics:
-    """A derived quantity with its uncertainty band.
+class Energetics(Estimate):
+    """A luminosity, isotropic energy or k-correction with its uncertainty band (fields of
+    `bayspec.infer.flux.Estimate`).
+
+    ``kind`` is ``"luminosity"`` (erg s⁻¹), ``"eiso"`` (erg) or ``"kcorrection"``
+    (dimensionless); ``band`` is the rest-frame band, keV.
 
     Attributes
     ----------
-    value : Quantity
-        At the best fit (MLE) or the posterior median.
-    median, lo, hi : Quantity
-        Median and the ``(1 − cl)/2``, ``(1 + cl)/2`` quantiles of the draws.
-    samples : Quantity (n,)
-    cl : float
-    kind : str
-        ``"luminosity"`` (erg s⁻¹), ``"eiso"`` (erg) or ``"kcorrection"`` (dimensionless).
-    band : (float, float)
-        Rest-frame band, keV.
     z : float
     """
 
-    value: object
-    median: object
-    lo: object
-    hi: object
-    samples: object
-    cl: float
-    kind: str
-    band: tuple
     z: float
-
-    @property
-    def errors(self):
-        """``(value − lo, hi − value)``."""
-        return self.value - self.lo, self.hi - self.value
 
     def __repr__(self):
         u = getattr(self.value, "unit", "")

@@ -38,8 +38,9 @@ _NGL = 6
 
 
 @dataclass
-class Flux:
-    """A flux with its uncertainty band.
+class Estimate:
+    """A derived quantity with its uncertainty band (base of `Flux` and
+    `bayspec.infer.energetics.Energetics`).
 
     Attributes
     ----------
@@ -48,14 +49,11 @@ class Flux:
     median, lo, hi : Quantity
         Median and the ``(1 − cl)/2``, ``(1 + cl)/2`` quantiles of the draws.
     samples : Quantity (n,)
-        The flux of every draw.
+        The quantity for every draw.
     cl : float
     kind : str
-        ``"photon"`` (ph cm⁻² s⁻¹) or ``"energy"`` (erg cm⁻² s⁻¹).
     band : (float, float)
-        ``(e1, e2)`` keV.
-    extrapolated : bool
-        The band reaches beyond the photon energies of every unit's response.
+        Energy band, keV.
     """
 
     value: object
@@ -66,12 +64,27 @@ class Flux:
     cl: float
     kind: str
     band: tuple
-    extrapolated: bool = False
 
     @property
     def errors(self):
         """``(value − lo, hi − value)``."""
         return self.value - self.lo, self.hi - self.value
+
+
+@dataclass
+class Flux(Estimate):
+    """A flux with its uncertainty band (fields of `Estimate`).
+
+    ``kind`` is ``"photon"`` (ph cm⁻² s⁻¹) or ``"energy"`` (erg cm⁻² s⁻¹); ``band`` is
+    ``(e1, e2)`` keV.
+
+    Attributes
+    ----------
+    extrapolated : bool
+        The band reaches beyond the photon energies of every unit's response.
+    """
+
+    extrapolated: bool = False
 
     def __repr__(self):
         u = self.value.unit
