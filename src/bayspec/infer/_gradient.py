@@ -9,8 +9,10 @@ For unit ``u`` with predicted counts ``c_u = s_u · F_u v`` (``v`` the model's n
 
 ``∂L_u/∂c`` comes from `bayspec.stat.gradient` (exact, the profiled backgrounds by the
 envelope theorem) and the fold is linear, so the only derivative that can be approximate
-is ``∂v/∂θ``: a model that offers ``node_grad(plan, pvals, names)`` gives it analytically;
-for any other model (user components, table interpolation, convolutions) it is a central
+is ``∂v/∂θ``. `Model.node_grad` gives it in closed form for every component with
+``evaluate_grad`` (the library's), composed through sums, products, quotients and
+convolutions; for the parameters it cannot (user components without ``evaluate_grad``, a
+free model redshift, convolution parameters without a closed form) it is a central
 difference of the node values, all perturbed vectors in one batched model call, with the
 step ``1e-6 · max(1, |θ_j|)`` (truncation error ~1e-12 relative for smooth models). The
 background scale factor ``bf``, when free, is differentiated the same way through the
@@ -39,11 +41,51 @@ def _model_columns(group, space):
 
 
 def _node_derivatives(group, space, th, cols):
-    """``(v (n, m), dv (len(cols), n, m))``: node values and their θ-derivatives."""
+    """``(v (n, m), dv (len(cols), n, m))``: node values and their θ-derivatives.
+
+    Closed forms from ``model.node_grad`` where the components give them (through links by
+    the chain rule, the link's own derivative by differences); central differences of
+    the node values, all perturbed vectors in one batched model call, for the rest.
+    """
     model, plan = group.model, group.plan
-    v = model.node_values(plan, group.pvals(space.values(th)))
+    vals = space.values(th)
+    v, grads, unknown = model.node_grad(plan, group.pvals(vals))
     if not cols:
         return v, np.zeros((0,) + v.shape)
+    free = space._free_list
+    name_of = {id(p): full for full, p in model.params.items()}
+    linked = [(full, p) for full, p in model.params.items() if p.linked]
+    col_of = {id(free[j]): j for j in cols}
+    dv = np.zeros((len(cols),) + v.shape)
+    numeric = []
+    for i, j in enumerate(cols):
+        full = name_of.get(id(free[j]))
+        if full is not None:
+            if full in unknown:
+                numeric.append(i)
+                continue
+            if full in grads:
+                dv[i] += grads[full]
+    for full, q in linked:
+        deps = [col_of[id(d)] for d in q._dependencies() if id(d) in col_of]
+        if not deps:
+            continue
+        if full in unknown:
+            numeric.extend(cols.index(j) for j in deps)
+            continue
+        if full not in grads:
+            continue
+        for j, d in _link_derivatives(space, th, q, {id(free[j]): j for j in deps}).items():
+            dv[cols.index(j)] += grads[full] * d[:, None]
+    numeric = sorted(set(numeric))
+    if numeric:
+        dv[numeric] = _numeric_node_derivatives(group, space, th, [cols[i] for i in numeric])
+    return v, dv
+
+
+def _numeric_node_derivatives(group, space, th, cols):
+    """Central differences of the node values for columns ``cols``: ``(len(cols), n, m)``."""
+    model, plan = group.model, group.plan
     n, p = th.shape
     h = REL_STEP * np.maximum(1.0, np.abs(th[:, cols]))  # (n, c)
     c = len(cols)
@@ -53,8 +95,7 @@ def _node_derivatives(group, space, th, cols):
         T[c + i, :, j] -= h[:, i]
     T = T.reshape(2 * c * n, p)
     V = model.node_values(plan, group.pvals(space.values(T))).reshape(2 * c, n, -1)
-    dv = (V[:c] - V[c:]) / (2.0 * h.T[:, :, None])
-    return v, dv
+    return (V[:c] - V[c:]) / (2.0 * h.T[:, :, None])
 
 
 def evaluate_and_grad(lik, theta):

@@ -88,6 +88,14 @@ class Model:
         """An antiderivative of N(E) in E (only where ``_exact()`` is True)."""
         raise NotImplementedError  # pragma: no cover
 
+    def _density_grad(self, E, args, t):
+        """``_density`` with its parameter derivatives: a triple of `bayspec.model._derivs`."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _antideriv_grad(self, E, args, t):
+        """``_antideriv`` with its parameter derivatives (a `_derivs` triple)."""
+        raise NotImplementedError  # pragma: no cover
+
     def _exact(self) -> bool:
         """Whether exact antiderivatives exist for the whole expression."""
         return False
@@ -312,6 +320,46 @@ class Model:
         else:
             v = self._density(E, args, plan.tnodes)
         return _as_batch(v, pvals, plan.nodes.shape[0])
+
+    def node_grad(self, plan: IntegrationPlan, pvals):
+        """Node values and their exact parameter derivatives.
+
+        Returns
+        -------
+        v : ndarray (n, m)
+            As ``node_values(plan, pvals)``.
+        grads : dict
+            Full parameter name → ``∂v/∂p (n, m)``, for every parameter whose derivative
+            the components give in closed form (``evaluate_grad``/``antiderivative_grad``;
+            composed by the sum, product and quotient rules of `bayspec.model._derivs`).
+            A parameter absent from both ``grads`` and ``unknown`` does not change ``v``.
+        unknown : set
+            Full names whose derivative is not known in closed form (components without
+            ``evaluate_grad``, a free model redshift): to be differentiated numerically.
+        """
+        args = self._args(pvals)
+        E = plan.nodes
+        z = pvals.get("redshift")
+        if z is None:
+            z = self.redshift.value
+        shifted = not (isinstance(z, float) and z == 0.0)
+        if shifted:
+            E = E * (1.0 + z)
+        if plan.kind == "antiderivative":
+            v, g, u = self._antideriv_grad(E, args, plan.tnodes)
+            if shifted:
+                v, g = v / (1.0 + z), {k: d / (1.0 + z) for k, d in g.items()}
+        else:
+            v, g, u = self._density_grad(E, args, plan.tnodes)
+        m = plan.nodes.shape[0]
+        v = _as_batch(v, pvals, m)
+        shape = v.shape
+        full = {(id(c), i): name for c, rows in self._table() for i, (name, _) in enumerate(rows)}
+        grads = {full[k]: np.broadcast_to(d, shape) for k, d in g.items() if k not in u}
+        unknown = {full[k] for k in u}
+        if not self.redshift.frozen or self.redshift.linked:
+            unknown.add("redshift")
+        return v, grads, unknown
 
     def integrate(self, ebin, pvals=None, tarr=None) -> np.ndarray:
         """Photon flux per bin, ``(n, nbins)`` photons cm⁻² s⁻¹ (n = 1 without ``pvals``)."""

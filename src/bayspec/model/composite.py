@@ -29,6 +29,7 @@ import numbers
 import numpy as np
 
 from ..errors import ModelError
+from . import _derivs
 from .base import Model
 from .component import Component, Convolution
 
@@ -50,6 +51,9 @@ class _Number:
 
     def _density(self, E, args, t):
         return self.value
+
+    def _density_grad(self, E, args, t):
+        return self.value, {}, frozenset()
 
     def _exact(self):
         return True
@@ -179,6 +183,32 @@ class CompositeModel(Model):
             return a * b
         return a / b
 
+    def _density_grad(self, E, args, t):
+        """Derivative triple of ``_density`` (`bayspec.model._derivs`)."""
+        op = self.op
+        if op == "conv":
+            conv, inner = self.left, self.right
+            if conv.convolve_grad is None:
+                return _derivs.opaque(self._leaf_list, self._density(E, args, t))
+            return conv.convolve_grad(lambda E2: inner._density_grad(E2, args, t), E, *args[id(conv)])
+        return _RULES[op](self.left._density_grad(E, args, t), self.right._density_grad(E, args, t))
+
+    def _antideriv_grad(self, E, args, t):
+        """Derivative triple of ``_antideriv``."""
+        op, lhs, r = self.op, self.left, self.right
+        if op == "conv":
+            if lhs.convolve_antiderivative_grad is None:
+                return _derivs.opaque(self._leaf_list, self._antideriv(E, args, t))
+            return lhs.convolve_antiderivative_grad(lambda E2: r._antideriv_grad(E2, args, t), E,
+                                                    *args[id(lhs)])
+        if op in "+-":
+            return _RULES[op](lhs._antideriv_grad(E, args, t), r._antideriv_grad(E, args, t))
+        if op == "*":
+            if lhs.kind == "additive":
+                return _derivs.times(lhs._antideriv_grad(E, args, t), r._density_grad(E, args, t))
+            return _derivs.times(lhs._density_grad(E, args, t), r._antideriv_grad(E, args, t))
+        return _derivs.divide(lhs._antideriv_grad(E, args, t), r._density_grad(E, args, t))
+
     def _exact(self):
         # For additive nodes: an exact antiderivative exists. For multiplicative nodes and
         # numbers: the factor does not depend on energy.
@@ -225,3 +255,6 @@ class CompositeModel(Model):
             return s
 
         return f"{wrap(self.left, False)} {op} {wrap(self.right, True)}"
+
+
+_RULES = {"+": _derivs.plus, "-": _derivs.minus, "*": _derivs.times, "/": _derivs.divide}

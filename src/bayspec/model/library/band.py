@@ -54,3 +54,26 @@ class Band(Additive):
         low = alpha * L - E * (d / Ep)
         high = (ab * np.log(Eb * (1.0 / E0)) - ab) + beta * L
         return K * _safe_exp(np.where(E < Eb, low, high))
+
+    def evaluate_grad(self, E, K, alpha, beta, Ep):
+        """N(E) and ``(∂N/∂K, ∂N/∂alpha, ∂N/∂beta, ∂N/∂Ep)``.
+
+        Below the break ``∂ ln N/∂alpha = ln(E/E0) − E/Ep`` and ``∂ ln N/∂Ep = (2 + alpha)
+        E/Ep²``; above it, with ``ab = alpha − beta`` and ``ln Eb = ln ab + ln Ep −
+        ln(2 + alpha)``: ``∂ ln N/∂alpha = ln(Eb/E0) − ab/(2 + alpha)``, ``∂ ln N/∂beta =
+        ln(E/E0) − ln(Eb/E0)``, ``∂ ln N/∂Ep = ab/Ep``.
+        """
+        E0 = self.settings["E0"]
+        L = _log_of(self, E, E0)
+        d = np.maximum(2.0 + alpha, _TINY)
+        ab = np.maximum(alpha - beta, _TINY)
+        Eb = ab * Ep / d
+        lb = np.log(Eb * (1.0 / E0))
+        x = E * (1.0 / Ep)
+        below = E < Eb
+        N = K * _safe_exp(np.where(below, alpha * L - x * d, (ab * lb - ab) + beta * L))
+        w = np.asarray(below, dtype=float)
+        dalpha = N * (w * (L - x) + (1.0 - w) * (lb - ab / d))
+        dbeta = N * ((1.0 - w) * (L - lb))
+        dEp = N * (w * (x * (d / Ep)) + (1.0 - w) * (ab / Ep))
+        return N, (N / K, dalpha, dbeta, dEp)

@@ -27,6 +27,12 @@ class Constant(Additive):
     def antiderivative(self, E, K):
         return K * E
 
+    def evaluate_grad(self, E, K):
+        return K * np.ones_like(E), (np.ones_like(E),)
+
+    def antiderivative_grad(self, E, K):
+        return K * E, (E,)
+
 
 class MultConstant(Multiplicative):
     """Energy-independent factor ``M(E) = f`` (e.g. a cross-calibration constant).
@@ -42,3 +48,6 @@ class MultConstant(Multiplicative):
 
     def evaluate(self, E, f):
         return f
+
+    def evaluate_grad(self, E, f):
+        return f, (1.0,)

@@ -44,3 +44,11 @@ class CutoffPowerLaw(Additive):
     def evaluate(self, E, K, alpha, Ep):
         L = _log_of(self, E, self.settings["E0"])
         return K * _safe_exp(alpha * L - E * ((2.0 + alpha) / Ep))
+
+    def evaluate_grad(self, E, K, alpha, Ep):
+        """N(E) and ``(∂N/∂K, ∂N/∂alpha, ∂N/∂Ep)``, from ``ln N = ln K + alpha ln(E/E0)
+        − (2 + alpha) E / Ep``."""
+        L = _log_of(self, E, self.settings["E0"])
+        x = E * (1.0 / Ep)
+        N = K * _safe_exp(alpha * L - x * (2.0 + alpha))
+        return N, (N / K, N * (L - x), N * (x * ((2.0 + alpha) / Ep)))

@@ -41,6 +41,39 @@ class PowerLaw(Additive):
     def evaluate(self, E, K, alpha):
         return K * _safe_exp(alpha * _log_of(self, E, self.settings["E0"]))
 
+    def evaluate_grad(self, E, K, alpha):
+        """N(E) and ``(N/K, N ln(E/E0))``."""
+        N = self.evaluate(E, K, alpha)
+        return N, (N / K, N * _log_of(self, E, self.settings["E0"]))
+
+    def antiderivative_grad(self, E, K, alpha):
+        """The antiderivative ``F = K E0 g`` and ``(F/K, K E0 ∂g/∂alpha)``.
+
+        With ``s = alpha + 1``, ``x = s ln(E/E0)`` and ``g = (e^x − c)/s``:
+        ``∂g/∂s = (ln(E/E0) e^x − g)/s``; for ``c = 1`` and ``|x| < 0.05`` the series
+        ``ln(E/E0)² Σ_j (j + 1) x^j/(j + 2)!`` replaces it (no cancellation), and at
+        ``s = 0`` it is ``ln(E/E0)²/2``.
+        """
+        E0 = self.settings["E0"]
+        F = self.antiderivative(E, K, alpha)
+        L = _log_of(self, E, E0)
+        s = alpha + 1.0
+        x = s * L
+        g = F / (K * E0)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            ex = _safe_exp(x)
+            Lex = np.where(ex > 0.0, L * ex, 0.0)
+            closed = (Lex - g) / np.where(s == 0.0, 1.0, s)
+            small = (np.abs(s) < 0.1) & (np.abs(x) < 0.05)
+            if np.any(small):
+                xs = np.where(small, x, 0.0)
+                h, term = np.zeros_like(xs), np.ones_like(xs) / 2.0
+                for j in range(12):  # term_j = x^j / (j + 2)!
+                    h = h + (j + 1) * term
+                    term = term * xs / (j + 3)
+                closed = np.where(small, np.where(np.isfinite(L), L * L, 0.0) * h, closed)
+        return F, (F / K, (K * E0) * closed)
+
     def antiderivative(self, E, K, alpha):
         E0 = self.settings["E0"]
         L = _log_of(self, E, E0)

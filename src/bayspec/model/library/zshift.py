@@ -30,3 +30,14 @@ class ZShift(Convolution):
 
     def convolve_antiderivative(self, inner_F, E, z):
         return inner_F(E * (1.0 + z)) / (1.0 + z)
+
+    def convolve_grad(self, inner, E, z):
+        """The inner model's derivatives at the shifted energies; z's is left to numerical
+        differences."""
+        v, g, u = inner(E * (1.0 + z))
+        return v, g, u | {(id(self), 0)}
+
+    def convolve_antiderivative_grad(self, inner_F, E, z):
+        v, g, u = inner_F(E * (1.0 + z))
+        c = 1.0 / (1.0 + z)
+        return v * c, {k: d * c for k, d in g.items()}, u | {(id(self), 0)}
