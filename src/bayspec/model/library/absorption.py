@@ -31,7 +31,7 @@ import numpy as np
 from ...errors import BayspecError, ModelError
 from ...parameter import Uniform
 from ..component import Multiplicative, ParSpec
-from ._numerics import _safe_exp
+from ._numerics import EXP_FLOOR, _safe_exp
 
 __all__ = ["TBabs", "PhAbs", "WAbs", "ABUNDANCES", "cross_section"]
 
@@ -162,6 +162,14 @@ class _Absorption(Multiplicative):
 
     def evaluate(self, E, nH):
         return _safe_exp(-(nH * self.sigma(E)))
+
+    def evaluate_grad(self, E, nH):
+        """M(E) and ``(∂M/∂nH,) = (−sigma M,)``, with the same interpolated sigma as the
+        value (0 where the optical depth passes the ``_safe_exp`` floor)."""
+        s = self.sigma(E)
+        y = -(nH * s)
+        M = _safe_exp(y)
+        return M, (np.where(y > EXP_FLOOR, -s * M, 0.0),)
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -6,7 +6,7 @@ import numpy as np
 
 from ...parameter import LogUniform
 from ..component import Multiplicative, ParSpec
-from ._numerics import _safe_exp
+from ._numerics import EXP_FLOOR, _safe_exp
 
 __all__ = ["Cutoff", "HighECut"]
 
@@ -24,6 +24,12 @@ class Cutoff(Multiplicative):
 
     def evaluate(self, E, Ec):
         return _safe_exp(E * (-1.0 / Ec))
+
+    def evaluate_grad(self, E, Ec):
+        """M(E) and ``(∂M/∂Ec,) = (M E/Ec²,)`` (0 where the exponent is floored)."""
+        y = E * (-1.0 / Ec)
+        M = _safe_exp(y)
+        return M, (np.where(y > EXP_FLOOR, M * (-y / Ec), 0.0),)
 
 
 class HighECut(Multiplicative):
@@ -46,3 +52,12 @@ class HighECut(Multiplicative):
 
     def evaluate(self, E, Ec, Ef):
         return _safe_exp(np.minimum((Ec - E) / Ef, 0.0))
+
+    def evaluate_grad(self, E, Ec, Ef):
+        """M(E) and ``(∂M/∂Ec, ∂M/∂Ef)``: above Ec, with y = (Ec − E)/Ef, ``(M/Ef,
+        −M y/Ef)``; 0 below Ec (M = 1; at E = Ec the one-sided slope from below) and where
+        the exponent is floored."""
+        y = (Ec - E) / Ef
+        M = _safe_exp(np.minimum(y, 0.0))
+        a = np.where((y < 0.0) & (y > EXP_FLOOR), M / Ef, 0.0)
+        return M, (a, -a * y)

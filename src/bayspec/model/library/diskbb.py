@@ -7,7 +7,7 @@ import numpy as np
 from ...constants import H_KEV_S
 from ...parameter import LogUniform
 from ..component import Additive, ParSpec
-from ._numerics import _safe_exp
+from ._numerics import EXP_FLOOR, _safe_exp
 
 __all__ = ["DiskBlackbody"]
 
@@ -33,6 +33,18 @@ def _G(a):
     y = a[..., None] + _T
     f = _safe_exp((5.0 / 3.0) * np.log(y) - y) / -np.expm1(-y)
     return f @ _WT
+
+
+def _G_and_slope(a):
+    """``(G(a), dG/da)`` of the same quadrature rule as `_G` (the slope is the rule's own
+    derivative, ``Σ w f'(a + t)`` with ``f'/f = 5/(3y) − 1/(1 − e^-y)``, so that it is the
+    exact derivative of the computed G; 0 for the exponential where it is floored)."""
+    y = a[..., None] + _T
+    arg = (5.0 / 3.0) * np.log(y) - y
+    q = -np.expm1(-y)
+    f = _safe_exp(arg) / q
+    dlnf = np.where(arg > EXP_FLOOR, (5.0 / 3.0) / y - 1.0 / q, 1.0 - 1.0 / q)
+    return f @ _WT, (f * dlnf) @ _WT
 
 
 class DiskBlackbody(Additive):
@@ -64,3 +76,14 @@ class DiskBlackbody(Additive):
         E, Tin = np.broadcast_arrays(np.asarray(E, float), np.asarray(Tin, float))
         a = E / Tin
         return (K * DISKBB_CONST) * np.exp((8.0 / 3.0) * np.log(Tin) - (2.0 / 3.0) * np.log(E)) * _G(a)
+
+    def evaluate_grad(self, E, K, Tin):
+        """N(E) and ``(∂N/∂K, ∂N/∂Tin)``: with P = E^(-2/3) Tin^(8/3) and a = E/Tin,
+        ``∂N/∂Tin = K C P (8/3 G(a) − a G'(a)) / Tin`` (G' of the same quadrature as G)."""
+        E, Tin = np.broadcast_arrays(np.asarray(E, float), np.asarray(Tin, float))
+        a = E / Tin
+        P = np.exp((8.0 / 3.0) * np.log(Tin) - (2.0 / 3.0) * np.log(E))
+        G, dG = _G_and_slope(a)
+        CP = DISKBB_CONST * P
+        N = (K * DISKBB_CONST) * P * G
+        return N, (CP * G, (K * CP) * ((8.0 / 3.0) * G - a * dG) / Tin)

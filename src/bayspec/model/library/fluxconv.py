@@ -108,6 +108,75 @@ class _FluxConvolution(Convolution):
             f = F[:, 1] - F[:, 0]
         return self._scale(f * self._factor(), lg10Flux) * inner_F(E)
 
+    @staticmethod
+    def _rescaled(scale, vE, gE, uE, fb, gf, ub, key):
+        """Derivative triple of ``N' = scale N`` with ``scale = 10^lg / (c f)`` and f the
+        band integral (linear in N): ``∂N'/∂p = scale (∂N/∂p − N ∂f/∂p / f)``,
+        ``∂N'/∂lg = ln 10 N'``. ``gf[k]`` is ``∂f/∂p_k`` (n_k,); unknown keys stay unknown."""
+        out = scale * vE
+        fcol = np.asarray(fb).reshape(-1, 1)
+        g = {}
+        for k in set(gE) | set(gf):
+            d = scale * gE[k] if k in gE else 0.0
+            if k in gf:
+                d = d - out * (np.asarray(gf[k]).reshape(-1, 1) / fcol)
+            g[k] = d
+        g[key] = np.log(10.0) * out
+        return out, g, uE | ub
+
+    @staticmethod
+    def _band_sum(d, w, weight=None):
+        """``Σ_j w_j weight_j d_j`` over the band nodes for a derivative ``d`` broadcastable
+        to ``(n, nb)``, as an ``(n,)`` vector."""
+        d = np.atleast_2d(np.asarray(d, dtype=float))
+        d = np.broadcast_to(d, (d.shape[0], w.size))
+        return (d * weight) @ w if weight is not None else d @ w
+
+    def convolve_grad(self, inner, E, lg10Flux):
+        """`convolve` with derivatives: the inner model's, rescaled (see `_rescaled`), and
+        the flux parameter's ``ln 10 N'``."""
+        e1, e2 = self._band()
+        Eb, w = _band_grid(e1, e2)
+        vb, gb, ub = inner(Eb)
+        N = np.atleast_2d(vb)
+        if self._energy:
+            f = (N * Eb) @ w * KEV_TO_ERG
+            gf = {k: self._band_sum(d, w, Eb) * KEV_TO_ERG for k, d in gb.items()}
+        else:
+            f = N @ w
+            gf = {k: self._band_sum(d, w) for k, d in gb.items()}
+        scale = self._scale(f * self._factor(), lg10Flux)
+        vE, gE, uE = inner(E)
+        return self._rescaled(scale, vE, gE, uE, f, gf, ub, (id(self), 0))
+
+    def convolve_antiderivative_grad(self, inner_F, E, lg10Flux):
+        """`convolve_antiderivative` with derivatives (as `convolve_grad`, the band integral
+        from the inner antiderivative)."""
+        e1, e2 = self._band()
+        if self._energy:
+            Eb, w = _band_grid(e1, e2)
+            vb, gb, ub = inner_F(np.concatenate([[e1, e2], Eb]))
+            F = np.atleast_2d(vb)
+            f = (e2 * F[:, 1] - e1 * F[:, 0] - F[:, 2:] @ w) * KEV_TO_ERG
+
+            def band(d):
+                d = np.atleast_2d(np.asarray(d, dtype=float))
+                d = np.broadcast_to(d, (d.shape[0], w.size + 2))
+                return (e2 * d[:, 1] - e1 * d[:, 0] - d[:, 2:] @ w) * KEV_TO_ERG
+        else:
+            vb, gb, ub = inner_F(np.array([e1, e2]))
+            F = np.atleast_2d(vb)
+            f = F[:, 1] - F[:, 0]
+
+            def band(d):
+                d = np.atleast_2d(np.asarray(d, dtype=float))
+                d = np.broadcast_to(d, (d.shape[0], 2))
+                return d[:, 1] - d[:, 0]
+        gf = {k: band(d) for k, d in gb.items()}
+        scale = self._scale(f * self._factor(), lg10Flux)
+        vE, gE, uE = inner_F(E)
+        return self._rescaled(scale, vE, gE, uE, f, gf, ub, (id(self), 0))
+
 
 class CFlux(_FluxConvolution):
     """Energy flux as a parameter (XSPEC ``cflux``)::

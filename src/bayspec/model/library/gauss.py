@@ -7,7 +7,7 @@ from scipy.special import erf
 
 from ...parameter import LogUniform
 from ..component import Additive, ParSpec
-from ._numerics import _safe_exp
+from ._numerics import EXP_FLOOR, _safe_exp
 
 __all__ = ["Gaussian"]
 
@@ -44,3 +44,23 @@ class Gaussian(Additive):
 
     def antiderivative(self, E, K, El, sigma):
         return (0.5 * K) * erf((E - El) / (sigma * _SQRT2))
+
+    def evaluate_grad(self, E, K, El, sigma):
+        """N(E) and ``(∂N/∂K, ∂N/∂El, ∂N/∂sigma) = (N/K, N z/sigma, N (z² − 1)/sigma)``
+        with z = (E − El)/sigma; the exponential's terms are 0 where it is floored
+        (``_safe_exp``), leaving ``−N/sigma``."""
+        z = (E - El) / sigma
+        y = -0.5 * z * z
+        n1 = (1.0 / (sigma * _SQRT2PI)) * _safe_exp(y)
+        N = (K / (sigma * _SQRT2PI)) * _safe_exp(y)
+        zs = np.where(y > EXP_FLOOR, z / sigma, 0.0)
+        return N, (n1, N * zs, N * (zs * z - 1.0 / sigma))
+
+    def antiderivative_grad(self, E, K, El, sigma):
+        """``F = (K/2) erf(u)``, u = (E − El)/(sigma √2), and ``(F/K, −N, −N z)``: the
+        derivatives of erf, ``(2/√π) e^(−u²) ∂u/∂p``, with N the line density at E and
+        z = (E − El)/sigma."""
+        z = (E - El) / sigma
+        F = (0.5 * K) * erf((E - El) / (sigma * _SQRT2))
+        N = (K / (sigma * _SQRT2PI)) * _safe_exp(-0.5 * z * z)
+        return F, (0.5 * erf((E - El) / (sigma * _SQRT2)), -N, -N * z)

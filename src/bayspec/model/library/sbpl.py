@@ -6,7 +6,7 @@ import numpy as np
 
 from ...parameter import LogUniform, Uniform
 from ..component import Additive, ParSpec
-from ._numerics import _safe_exp
+from ._numerics import EXP_FLOOR, _safe_exp
 
 __all__ = ["SmoothlyBrokenPowerLaw"]
 
@@ -63,3 +63,25 @@ class SmoothlyBrokenPowerLaw(Additive):
         qpiv = (np.log(Epiv) - lnEb) * (1.0 / (_LN10 * lam))
         lnN = b * np.log(E * (1.0 / Epiv)) + (m * lam * _LN10) * (_lncosh(q) - _lncosh(qpiv))
         return K * _safe_exp(lnN)
+
+    def evaluate_grad(self, E, K, alpha, beta, Eb):
+        """N(E) and ``(∂N/∂K, ∂N/∂alpha, ∂N/∂beta, ∂N/∂Eb)``.
+
+        With ``L = ln(E/Epiv)`` and ``D = Λ ln10 (ln cosh q − ln cosh q_piv)``:
+        ``∂ ln N/∂alpha = (L − D)/2``, ``∂ ln N/∂beta = (L + D)/2`` and, since
+        ``∂q/∂Eb = ∂q_piv/∂Eb = −1/(Λ ln10 Eb)``, ``∂ ln N/∂Eb = −m (tanh q − tanh q_piv)/Eb``
+        (all 0 where ln N is floored by ``_safe_exp``).
+        """
+        Epiv, lam = self.settings["Epiv"], self.settings["Lambda"]
+        m = 0.5 * (beta - alpha)
+        b = 0.5 * (alpha + beta)
+        lnEb = np.log(Eb)
+        q = (np.log(E) - lnEb) * (1.0 / (_LN10 * lam))
+        qpiv = (np.log(Epiv) - lnEb) * (1.0 / (_LN10 * lam))
+        L = np.log(E * (1.0 / Epiv))
+        D = (lam * _LN10) * (_lncosh(q) - _lncosh(qpiv))
+        lnN = b * L + (m * lam * _LN10) * (_lncosh(q) - _lncosh(qpiv))
+        e = _safe_exp(lnN)
+        N = K * e
+        Nm = np.where(lnN > EXP_FLOOR, N, 0.0)
+        return N, (e, Nm * (0.5 * (L - D)), Nm * (0.5 * (L + D)), Nm * (-m * (np.tanh(q) - np.tanh(qpiv)) / Eb))
